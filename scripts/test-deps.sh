@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure the real programs the test suite runs are installed: Debian's docker-registry (CNCF
+# distribution), redis-server and htpasswd. Runs as `npm test`'s pretest step, so the README's test
+# command works on a fresh machine with only Node and apt. Installs with apt-get when run as root;
+# otherwise prints the one command to run and fails, rather than letting tests fail obscurely later.
+set -euo pipefail
+
+declare -A package_for=(
+  [docker-registry]=docker-registry
+  [redis-server]=redis-server
+  [htpasswd]=apache2-utils
+)
+
+missing=()
+for binary in "${!package_for[@]}"; do
+  command -v "$binary" >/dev/null 2>&1 || missing+=("${package_for[$binary]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "test-deps: installing ${missing[*]} (Debian packages the integration tests run for real)" >&2
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's packages try to start their system services; tests start their own instances on
+  # random loopback ports, so the system ones are neither needed nor in the way.
+else
+  echo "test-deps: please run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

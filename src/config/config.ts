@@ -1,0 +1,110 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ImprimaturError } from '../errors/index.js';
+
+/** Typed, validated configuration. Loaded once at start-up from the environment. */
+export interface Config {
+  /** TCP port for GraphQL, REST and probes. `PORT` or `IMPRIMATUR_PORT`, default 4000. */
+  readonly port: number;
+  /** Interface to bind. `IMPRIMATUR_HOST`, default `0.0.0.0` (container friendly). */
+  readonly host: string;
+  readonly registry: RegistryConfig;
+  readonly verification: VerificationConfig;
+  /** `IMPRIMATUR_GRAPHIQL`: serve the GraphiQL page and allow introspection. Default true. */
+  readonly graphiql: boolean;
+  /** `IMPRIMATUR_LOG_LEVEL`: pino level, default `info`. */
+  readonly logLevel: string;
+}
+
+export interface RegistryConfig {
+  /** Docker `config.json` with registry credentials. `IMPRIMATUR_REGISTRY_AUTH_FILE`, default `~/.docker/config.json`. */
+  readonly authFile: string;
+  /**
+   * `host[:port]` entries reached over plain HTTP, like Docker's `insecure-registries`.
+   * `IMPRIMATUR_INSECURE_REGISTRIES`, comma-separated. Everything else is HTTPS only: a registry
+   * answering over plain HTTP could be anyone on the path.
+   */
+  readonly insecureRegistries: readonly string[];
+  /** Per HTTP request timeout (headers and body). `IMPRIMATUR_REGISTRY_TIMEOUT_MS`, default 15000. */
+  readonly requestTimeoutMs: number;
+  /** Retries on 429/5xx/network errors. `IMPRIMATUR_REGISTRY_MAX_RETRIES`, default 3. */
+  readonly maxRetries: number;
+  /** Base delay for exponential backoff. `IMPRIMATUR_REGISTRY_RETRY_BASE_MS`, default 200. */
+  readonly retryBaseDelayMs: number;
+  /** Longest `Retry-After` we honour before giving up instead. `IMPRIMATUR_REGISTRY_MAX_RETRY_AFTER_MS`, default 10000. */
+  readonly maxRetryAfterMs: number;
+  /**
+   * Manifests larger than this are refused (distribution itself caps manifests at 4 MiB; a larger
+   * "manifest" is a hostile registry trying to exhaust memory).
+   */
+  readonly maxManifestBytes: number;
+  /** Cap for one signature payload / bundle blob. `IMPRIMATUR_MAX_SIGNATURE_BYTES`, default 1 MiB. */
+  readonly maxSignatureBytes: number;
+}
+
+export interface VerificationConfig {
+  /** `IMPRIMATUR_TRUSTED_ROOT`: a Sigstore `trusted_root.json` replacing the embedded public-good root. */
+  readonly trustedRootPath: string | undefined;
+  /**
+   * At most this many signature layers / referrers per digest (cosign CVE-2023-46737: an unbounded
+   * list is a denial of service). `IMPRIMATUR_MAX_SIGNATURES`, default 1000.
+   */
+  readonly maxSignaturesPerDigest: number;
+}
+
+export class ConfigError extends ImprimaturError<'INVALID_CONFIG'> {
+  constructor(message: string) {
+    super('INVALID_CONFIG', message);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Reads and validates configuration; throws {@link ConfigError} naming the offending variable. */
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: integer(env, 'IMPRIMATUR_PORT', integer(env, 'PORT', 4000, 0, 65535), 0, 65535),
+    host: env.IMPRIMATUR_HOST?.trim() || '0.0.0.0',
+    graphiql: boolean(env, 'IMPRIMATUR_GRAPHIQL', true),
+    logLevel: env.IMPRIMATUR_LOG_LEVEL?.trim() || 'info',
+    registry: {
+      authFile: env.IMPRIMATUR_REGISTRY_AUTH_FILE?.trim() || join(homedir(), '.docker', 'config.json'),
+      insecureRegistries: list(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),
+      requestTimeoutMs: integer(env, 'IMPRIMATUR_REGISTRY_TIMEOUT_MS', 15_000, 1),
+      maxRetries: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRIES', 3, 0, 10),
+      retryBaseDelayMs: integer(env, 'IMPRIMATUR_REGISTRY_RETRY_BASE_MS', 200, 0),
+      maxRetryAfterMs: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRY_AFTER_MS', 10_000, 0),
+      maxManifestBytes: 4 * 1024 * 1024,
+      maxSignatureBytes: integer(env, 'IMPRIMATUR_MAX_SIGNATURE_BYTES', 1024 * 1024, 1024),
+    },
+    verification: {
+      trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,
+      maxSignaturesPerDigest: integer(env, 'IMPRIMATUR_MAX_SIGNATURES', 1000, 1, 100_000),
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { ImprimaturError, UnreachableCaseError } from './base-error.js';

@@ -1,0 +1,4 @@
+export { startTestRegistry, REGISTRY_BINARY, type TestRegistry, type TestRegistryOptions } from './launcher.js';
+export { pushBlob, pushManifest, sha256Digest, type PushTarget } from './push.js';
+export * from './images.js';
+export { freePort } from './free-port.js';
