@@ -1,4 +1,10 @@
-export { startTestRegistry, REGISTRY_BINARY, type TestRegistry, type TestRegistryOptions } from './launcher.js';
+export {
+  startTestRegistry,
+  REGISTRY_BINARY,
+  type TestRegistry,
+  type TestRegistryOptions,
+} from './launcher.js';
 export { pushBlob, pushManifest, sha256Digest, type PushTarget } from './push.js';
 export * from './images.js';
 export { freePort } from './free-port.js';
+export { placeManifestInStorage } from './storage.js';
