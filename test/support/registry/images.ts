@@ -60,10 +60,24 @@ export function buildImage(platform: PlatformSpec, format: 'docker' | 'oci' = 'o
   const manifest = bytes({
     schemaVersion: 2,
     mediaType,
-    config: { mediaType: docker ? MT.dockerConfig : MT.ociConfig, digest: sha256Digest(config), size: config.length },
-    layers: [{ mediaType: docker ? MT.dockerLayer : MT.ociLayer, digest: sha256Digest(layer), size: layer.length }],
+    config: {
+      mediaType: docker ? MT.dockerConfig : MT.ociConfig,
+      digest: sha256Digest(config),
+      size: config.length,
+    },
+    layers: [
+      { mediaType: docker ? MT.dockerLayer : MT.ociLayer, digest: sha256Digest(layer), size: layer.length },
+    ],
   });
-  return { platform, config, layer, manifest, mediaType, digest: sha256Digest(manifest), size: manifest.length };
+  return {
+    platform,
+    config,
+    layer,
+    manifest,
+    mediaType,
+    digest: sha256Digest(manifest),
+    size: manifest.length,
+  };
 }
 
 /**
@@ -72,7 +86,12 @@ export function buildImage(platform: PlatformSpec, format: 'docker' | 'oci' = 'o
  */
 export function buildAttestation(subject: BuiltImage): BuiltImage {
   const layer = bytes({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: subject.digest }] });
-  const config = bytes({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [] } });
+  const config = bytes({
+    architecture: 'unknown',
+    os: 'unknown',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
   const manifest = bytes({
     schemaVersion: 2,
     mediaType: MT.ociManifest,
@@ -122,14 +141,24 @@ export function buildIndex(
   return { manifest, mediaType, digest: sha256Digest(manifest), size: manifest.length, images, extra };
 }
 
-export async function pushImage(target: PushTarget, repository: string, image: BuiltImage, tag?: string): Promise<string> {
+export async function pushImage(
+  target: PushTarget,
+  repository: string,
+  image: BuiltImage,
+  tag?: string,
+): Promise<string> {
   await pushBlob(target, repository, image.config);
   await pushBlob(target, repository, image.layer);
   return pushManifest(target, repository, tag ?? image.digest, image.manifest, image.mediaType);
 }
 
 /** Pushes every child, then the index under `tag` (or its digest). */
-export async function pushIndex(target: PushTarget, repository: string, index: BuiltIndex, tag?: string): Promise<string> {
+export async function pushIndex(
+  target: PushTarget,
+  repository: string,
+  index: BuiltIndex,
+  tag?: string,
+): Promise<string> {
   for (const image of [...index.images, ...index.extra]) await pushImage(target, repository, image);
   return pushManifest(target, repository, tag ?? index.digest, index.manifest, index.mediaType);
 }

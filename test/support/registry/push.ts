@@ -26,7 +26,11 @@ async function expectStatus(res: Response, ok: number[], what: string): Promise<
 }
 
 /** Monolithic blob upload (POST then PUT ?digest=). Returns the digest. */
-export async function pushBlob(target: PushTarget, repository: string, bytes: Uint8Array | string): Promise<string> {
+export async function pushBlob(
+  target: PushTarget,
+  repository: string,
+  bytes: Uint8Array | string,
+): Promise<string> {
   const digest = sha256Digest(bytes);
   const head = await fetch(`${target.url}/v2/${repository}/blobs/${digest}`, {
     method: 'HEAD',
