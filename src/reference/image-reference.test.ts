@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageReference, parseReference, ReferenceError } from './index.js';
+import { type ImageReference, parseReference, ReferenceError } from './index.js';
 
 const SHA = 'sha256:' + 'ab'.repeat(32);
 const SHA512 = 'sha512:' + 'cd'.repeat(64);
