@@ -1,0 +1,35 @@
+import { RE2JS } from 're2js';
+import { PolicyError } from '../errors.js';
+
+/**
+ * A policy regular expression, compiled with RE2 semantics (re2js): matching is linear in the input,
+ * so a hostile certificate value cannot make a pattern backtrack for seconds (no ReDoS), and the
+ * syntax is Go's — the one cosign users write their `--certificate-identity-regexp` in.
+ */
+export interface PolicyRegexp {
+  readonly source: string;
+  /**
+   * UNANCHORED search, exactly like cosign: cosign compiles with Go `regexp.Compile` and calls
+   * `regex.MatchString(san)` (pkg/cosign/verify.go, CheckCertificatePolicy), which reports a match
+   * anywhere in the string. So `acme/app` also accepts `https://github.com/acme/app-evil/...`; users
+   * who want a full match must write `^...$`, as cosign's documentation tells them to. Anchoring here
+   * would silently change the meaning of policies copied from cosign command lines.
+   */
+  test(value: string): boolean;
+}
+
+/** Compiles `pattern` for the policy field `field`; RE2-incompatible syntax is an {@link PolicyError}. */
+export function compilePolicyRegexp(pattern: string, field: string): PolicyRegexp {
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(pattern);
+  } catch (cause) {
+    // Backreferences, lookaround and possessive quantifiers do not exist in RE2 (they are exactly
+    // the features that make matching super-linear); Go's regexp rejects them too, so cosign would.
+    throw new PolicyError(
+      `${field} is not a valid RE2 regular expression (as used by cosign): ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  return { source: pattern, test: (value) => compiled.test(value) };
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { json } from '@sigstore/core';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import type { VerificationConfig } from '../../config/index.js';
+import { TrustRootError } from '../errors.js';
+// Imported (not read from disk) so that `tsc` copies it into dist/ and tsx/vitest resolve it the
+// same way: the service must start with no network and no file next to the binary.
+import publicGoodTrustedRoot from './public-good-trusted-root.json' with { type: 'json' };
+
+/** Sigstore trust material the service verifies against, loaded once at start-up. */
+export interface TrustRoot {
+  /** What @sigstore/verify consumes: CAs, transparency logs, CT logs, TSAs. */
+  readonly material: TrustMaterial;
+  /**
+   * `sha256:<hex>` of the canonical JSON of the root. Any cached verification result must be keyed
+   * by it: an answer computed under one root says nothing about another.
+   */
+  readonly id: string;
+  /** Human description: `embedded public-good root` or the file path. */
+  readonly source: string;
+  /** The parsed root, for reporting (validity windows, log URLs). */
+  readonly trustedRoot: TrustedRoot;
+}
+
+export interface ParseTrustRootOptions {
+  /**
+   * Require at least one certificate authority and one transparency log that are valid now.
+   * True for the service (a root that can verify nothing is a misconfiguration to surface at
+   * start-up); conformance tests turn it off to replay historical roots.
+   */
+  readonly requireCurrentAuthorities?: boolean;
+  /** Clock for the currency check (tests). */
+  readonly now?: Date;
+}
+
+/** Loads the embedded public-good root, or the file at `config.trustedRootPath`. Throws {@link TrustRootError}. */
+export function loadTrustRoot(config: Pick<VerificationConfig, 'trustedRootPath'>): TrustRoot {
+  const path = config.trustedRootPath;
+  if (path === undefined) {
+    return parseTrustRoot(publicGoodTrustedRoot, 'embedded Sigstore public-good trusted root');
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new TrustRootError(`cannot read trusted root ${path}: ${(cause as Error).message}`, { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new TrustRootError(`trusted root ${path} is not valid JSON: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return parseTrustRoot(parsed, path);
+}
+
+/** Turns a parsed `trusted_root.json` into trust material; fully offline, never TUF. */
+export function parseTrustRoot(raw: unknown, source: string, options: ParseTrustRootOptions = {}): TrustRoot {
+  const { requireCurrentAuthorities = true, now = new Date() } = options;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new TrustRootError(`trusted root ${source} is not a JSON object`);
+  }
+  let trustedRoot: TrustedRoot;
+  let material: TrustMaterial;
+  try {
+    trustedRoot = TrustedRoot.fromJSON(raw);
+    // toTrustMaterial decodes every key and certificate: a corrupt one throws here, at start-up,
+    // rather than on the first request that happens to need it.
+    material = toTrustMaterial(trustedRoot);
+  } catch (cause) {
+    throw new TrustRootError(`trusted root ${source} is malformed: ${(cause as Error).message}`, { cause });
+  }
+  if (!trustedRoot.mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
+    throw new TrustRootError(`trusted root ${source} has unexpected mediaType "${trustedRoot.mediaType}"`);
+  }
+  if (requireCurrentAuthorities) {
+    const within = (v: { start: Date; end: Date }) => v.start <= now && now <= v.end;
+    if (!material.certificateAuthorities.some((ca) => within(ca.validFor))) {
+      throw new TrustRootError(
+        `trusted root ${source} has no certificate authority valid at ${now.toISOString()}`,
+      );
+    }
+    if (!material.tlogs.some((log) => within(log.validFor))) {
+      throw new TrustRootError(
+        `trusted root ${source} has no transparency log valid at ${now.toISOString()}`,
+      );
+    }
+  }
+  const id = 'sha256:' + createHash('sha256').update(json.canonicalize(raw)).digest('hex');
+  return { material, id, source, trustedRoot };
+}
