@@ -8,3 +8,5 @@ export { pushBlob, pushManifest, sha256Digest, type PushTarget } from './push.js
 export * from './images.js';
 export { freePort } from './free-port.js';
 export { placeManifestInStorage } from './storage.js';
+export { writeHtpasswd, HTPASSWD_BINARY, type HtpasswdUser } from './htpasswd.js';
+export { startTokenServer, type TokenServer, type TokenServerOptions } from './token-server.js';

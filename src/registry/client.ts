@@ -1,0 +1,86 @@
+import type { Dispatcher } from 'undici';
+import type { RegistryConfig } from '../config/index.js';
+import { fetchBlobFrom } from './blobs.js';
+import { resolveEndpoint, validateRepository, type Endpoint } from './endpoint.js';
+import { fetchManifestFrom, type ManifestFetchContext } from './manifests.js';
+import { DEFAULT_REFERRERS_LIMIT, listReferrersFrom } from './referrers/list-referrers.js';
+import { Authenticator } from './transport/authenticator.js';
+import { loadDockerConfig, type CredentialStore } from './transport/docker-config.js';
+import { HttpClient } from './transport/http-client.js';
+import { RegistryTransport } from './transport/registry-transport.js';
+import type { RegistryClient, RepositoryRef } from './types.js';
+
+/** Hooks for tests and embedding; production code passes none. */
+export interface RegistryClientOptions {
+  /** The undici dispatcher (connection pool) to use; defaults to undici's global one. */
+  readonly dispatcher?: Dispatcher;
+  /** Source of jitter in [0, 1); defaults to `Math.random`. */
+  readonly random?: () => number;
+  /** Clock for token expiry and `Retry-After` dates; defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Builds the registry client. Credentials are read from `config.authFile` on first need and kept for
+ * the client's lifetime; a broken file fails the requests that need it (with `AUTH_CONFIG_INVALID`)
+ * rather than the process.
+ */
+export function createRegistryClient(
+  config: RegistryConfig,
+  options: RegistryClientOptions = {},
+): RegistryClient {
+  const now = options.now ?? Date.now;
+  const http = new HttpClient({
+    dispatcher: options.dispatcher,
+    timeoutMs: config.requestTimeoutMs,
+    retry: {
+      maxRetries: config.maxRetries,
+      baseDelayMs: config.retryBaseDelayMs,
+      maxDelayMs: config.maxRetryAfterMs,
+    },
+    insecureRegistries: config.insecureRegistries,
+    random: options.random ?? Math.random,
+    now,
+  });
+  let credentials: Promise<CredentialStore> | undefined;
+  const auth = new Authenticator({
+    http,
+    credentials: () => (credentials ??= loadDockerConfig(config.authFile)),
+    insecureRegistries: config.insecureRegistries,
+    now,
+  });
+  const ctx: ManifestFetchContext = {
+    transport: new RegistryTransport(http, auth),
+    maxManifestBytes: config.maxManifestBytes,
+  };
+  const locate = (repo: RepositoryRef): [Endpoint, string] => [
+    resolveEndpoint(repo.registry, config.insecureRegistries),
+    validateRepository(repo.repository),
+  ];
+
+  return {
+    async fetchManifest(repo, reference, requestOptions) {
+      const [endpoint, repository] = locate(repo);
+      return fetchManifestFrom(ctx, endpoint, repository, reference, requestOptions?.signal);
+    },
+    async fetchBlob(repo, digest, requestOptions) {
+      const [endpoint, repository] = locate(repo);
+      return fetchBlobFrom(
+        ctx.transport,
+        endpoint,
+        repository,
+        digest,
+        requestOptions.maxBytes,
+        requestOptions.signal,
+      );
+    },
+    async listReferrers(repo, digest, requestOptions) {
+      const [endpoint, repository] = locate(repo);
+      const query = {
+        artifactType: requestOptions?.artifactType,
+        limit: requestOptions?.limit ?? DEFAULT_REFERRERS_LIMIT,
+      };
+      return listReferrersFrom(ctx, endpoint, repository, digest, query, requestOptions?.signal);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The OCI distribution client: the only way the rest of the service talks to registries.
+ * Everything returned has been digest-checked and size-capped; see `client.ts` for the entry point.
+ */
+export { createRegistryClient, type RegistryClientOptions } from './client.js';
+export { RegistryError, type RegistryErrorCode, type RegistryErrorDetails } from './errors.js';
+export {
+  MediaType,
+  DOCKER_REFERENCE_TYPE,
+  DOCKER_REFERENCE_DIGEST,
+  isAttestationDescriptor,
+  isImageMediaType,
+  isIndexMediaType,
+  isManifestMediaType,
+  isSchema1MediaType,
+  manifestAcceptHeader,
+  normalizeMediaType,
+  type ImageMediaType,
+  type IndexMediaType,
+  type KnownMediaType,
+  type ManifestAcceptance,
+  type ManifestMediaType,
+} from './media-types.js';
+export { parseManifest } from './manifest/parse.js';
+export { digestToTag, isDigest, isSha256Digest, sha256Of } from './digest.js';
+export { DEFAULT_REFERRERS_LIMIT } from './referrers/list-referrers.js';
+export type * from './types.js';

@@ -1,0 +1,149 @@
+import { request, type Dispatcher } from 'undici';
+import { RegistryError } from '../errors.js';
+
+/**
+ * One HTTP GET, start to finish: headers and body under a single timeout, the body read with a hard
+ * cap. No redirects, no retries, no auth: the layers above add those.
+ */
+
+export interface ResponseHeaders {
+  get(name: string): string | undefined;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** The whole body for 2xx; at most {@link MAX_ERROR_BODY_BYTES} for error statuses; empty for redirects. */
+  readonly body: Uint8Array;
+  /** The URL that answered (after redirects, when the caller followed them). */
+  readonly url: URL;
+}
+
+export interface ExchangeRequest {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Refuse a success body larger than this. */
+  readonly maxBodyBytes: number;
+  /** Builds the error for a body over the cap (MANIFEST_TOO_LARGE, BLOB_TOO_LARGE...). */
+  readonly tooLarge: (limit: number) => RegistryError;
+  /** Human description for error messages (`manifest a/b:1`); must not contain secrets. */
+  readonly what: string;
+}
+
+export interface ExchangeContext {
+  readonly dispatcher: Dispatcher | undefined;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Error bodies are only read for their distribution error codes; more than this is noise. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+function wrapHeaders(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
+  return {
+    get(name: string) {
+      const value = raw[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    },
+  };
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+export function abortedError(what: string, reason: unknown): RegistryError {
+  return new RegistryError('REGISTRY_ABORTED', `request for ${what} was cancelled`, { cause: reason });
+}
+
+/**
+ * Reads `body` into memory, refusing more than `limit` bytes while streaming. Content-Length is not
+ * trusted (it may be absent or wrong); the running count is what stops the read.
+ */
+async function readCapped(
+  body: AsyncIterable<Buffer>,
+  limit: number,
+  onOver: 'throw' | 'truncate',
+  tooLarge: (limit: number) => RegistryError,
+): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    if (total + chunk.length > limit) {
+      if (onOver === 'throw') throw tooLarge(limit);
+      chunks.push(chunk.subarray(0, limit - total));
+      total = limit;
+      break; // leaving the loop destroys the stream: the rest is never downloaded
+    }
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
+}
+
+export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Promise<HttpResponse> {
+  if (ctx.signal?.aborted) throw abortedError(req.what, ctx.signal.reason);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ctx.timeoutMs);
+  const onCallerAbort = () => controller.abort();
+  ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  try {
+    const res = await request(req.url, {
+      method: 'GET',
+      headers: req.headers,
+      signal: controller.signal,
+      ...(ctx.dispatcher === undefined ? {} : { dispatcher: ctx.dispatcher }),
+    });
+    const headers = wrapHeaders(res.headers);
+    const respond = (body: Uint8Array): HttpResponse => ({
+      status: res.statusCode,
+      headers,
+      body,
+      url: req.url,
+    });
+    if (isRedirect(res.statusCode)) {
+      await res.body.dump({ limit: MAX_ERROR_BODY_BYTES });
+      return respond(new Uint8Array());
+    }
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      return respond(await readCapped(res.body, MAX_ERROR_BODY_BYTES, 'truncate', req.tooLarge));
+    }
+    const declared = Number(headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > req.maxBodyBytes) {
+      // Announced as too large: refuse before reading a byte.
+      controller.abort();
+      throw req.tooLarge(req.maxBodyBytes);
+    }
+    return respond(await readCapped(res.body, req.maxBodyBytes, 'throw', req.tooLarge));
+  } catch (error) {
+    if (error instanceof RegistryError) {
+      controller.abort();
+      throw error;
+    }
+    if (timedOut) {
+      throw new RegistryError(
+        'REGISTRY_TIMEOUT',
+        `no complete answer for ${req.what} within ${ctx.timeoutMs} ms`,
+        {
+          temporary: true,
+          cause: error,
+        },
+      );
+    }
+    if (ctx.signal?.aborted) throw abortedError(req.what, ctx.signal.reason);
+    // Connection refused/reset, DNS, TLS: the network, not the registry's verdict. Retryable.
+    const detail =
+      error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+    throw new RegistryError('REGISTRY_UNAVAILABLE', `cannot reach the registry for ${req.what}${detail}`, {
+      temporary: true,
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
