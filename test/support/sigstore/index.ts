@@ -1,0 +1,29 @@
+/**
+ * A private Sigstore instance for tests, with real cryptography, producing both cosign storage
+ * formats. Nothing here is used by `src/`: fixtures must not be produced by the code under test.
+ *
+ * - `createTestSigstore()` → CA, Rekor-like log, CT log, an untrusted second log, `trustedRoot`.
+ * - `sigstore.issueCertificate({ san, issuer, github?, ... })` → a Fulcio-style certificate + key.
+ * - `generateKeyPair(algorithm)` → a key for cosign `--key` style signatures.
+ * - `sigstore.signLegacy({...})` → a `.sig` layer (simple-signing payload + annotations).
+ * - `legacyToBundleJson(payload, annotations)` → the same as a v0.1 bundle, for @sigstore/verify.
+ */
+export { createTestSigstore, type TestSigstore, type TestSigstoreOptions } from './test-sigstore.js';
+export {
+  FULCIO_OID,
+  type GithubWorkflowClaims,
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+} from './fulcio.js';
+export { generateKeyPair, type KeyAlgorithm, type TestKeyPair } from './keys.js';
+export {
+  LEGACY_ANNOTATION,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  SIMPLE_SIGNING_TYPE,
+  simpleSigningPayload,
+  type LegacySignatureArtifact,
+  type SignLegacyOptions,
+} from './legacy.js';
+export { legacyToBundleJson, BUNDLE_V01_MEDIA_TYPE } from './legacy-bundle.js';
+export { TRUSTED_ROOT_MEDIA_TYPE, type TrustedRootJson } from './trusted-root.js';
+export type { TlogEntry } from './transparency-log.js';
