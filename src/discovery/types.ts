@@ -14,7 +14,10 @@ export interface PayloadClaims {
   readonly dockerReference: string | undefined;
   /** `critical.type` for simple signing; the in-toto `predicateType` for bundles. */
   readonly type: string | undefined;
-  /** `optional` of simple signing (cosign `-a key=value` annotations); the predicate's annotations for bundles. */
+  /**
+   * `optional` of simple signing (cosign `-a key=value` annotations); for bundles, the `annotations` of
+   * the in-toto subject naming this digest, which is where cosign v3 writes `-a key=value`.
+   */
   readonly optional: Readonly<Record<string, unknown>>;
 }
 
@@ -78,11 +81,7 @@ export type DiscoveredSignature = LegacySignature | BundleSignature;
 
 /** Codes for problems found while discovering (before any cryptography). */
 export type DiscoveryProblemCode =
-  | 'TOO_MANY_SIGNATURES'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'MALFORMED_SIGNATURE'
-  | 'DIGEST_MISMATCH'
-  | 'REGISTRY_ERROR';
+  'TOO_MANY_SIGNATURES' | 'PAYLOAD_TOO_LARGE' | 'MALFORMED_SIGNATURE' | 'DIGEST_MISMATCH' | 'REGISTRY_ERROR';
 
 /** A signature (or listing) that could not be read. Verification reports it as a failed entry, never skips it silently. */
 export interface DiscoveryProblem {

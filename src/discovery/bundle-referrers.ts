@@ -1,0 +1,150 @@
+import type { Descriptor } from '../registry/types.js';
+import { mapBounded } from './bounded-concurrency.js';
+import {
+  type DiscoveryContext,
+  FETCH_CONCURRENCY,
+  fetchPayload,
+  type Findings,
+  NOTHING_FOUND,
+} from './discovery-context.js';
+import { SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX, SIGSTORE_BUNDLE_V03_MEDIA_TYPE } from './media-types.js';
+import { isNotFound, problemFromFailure } from './registry-failures.js';
+import { readSigstoreBundle } from './sigstore-bundle.js';
+import type { BundleSignature, DiscoveryProblem } from './types.js';
+import { quote } from './untrusted-json.js';
+
+type ReferrerOutcome =
+  | { readonly signature: BundleSignature }
+  | { readonly problem: DiscoveryProblem }
+  | { readonly notABundle: true };
+
+/**
+ * cosign v3's format: a Sigstore bundle stored as an OCI artifact whose `subject` is the image, found
+ * through the referrers API or its `sha256-<hex>` tag fallback (the client chooses). See cosign's
+ * `specs/BUNDLE_SPEC.md`: one manifest per bundle, `artifactType` the bundle media type, exactly one
+ * layer holding the bundle JSON.
+ */
+export async function discoverBundleReferrers(context: DiscoveryContext): Promise<Findings> {
+  const { maxSignatures } = context.limits;
+  let listed: readonly Descriptor[];
+  let truncated: boolean;
+  try {
+    const list = await context.client.listReferrers(context.repository, context.subjectDigest, {
+      artifactType: SIGSTORE_BUNDLE_V03_MEDIA_TYPE,
+      limit: maxSignatures,
+      signal: context.signal,
+    });
+    listed = list.descriptors;
+    truncated = list.truncated;
+  } catch (error) {
+    if (isNotFound(error)) return NOTHING_FOUND;
+    const what = `referrers of ${context.subjectDigest}`;
+    return {
+      signatures: [],
+      problems: [problemFromFailure(error, context.subjectDigest, what, context.signal)],
+    };
+  }
+  if (truncated || listed.length > maxSignatures) {
+    // Same rule as for legacy layers (and cosign's CVE-2024-29902/29903 fixes): past the cap we read
+    // none rather than a subset the registry chose, and say so.
+    return {
+      signatures: [],
+      problems: [
+        {
+          code: 'TOO_MANY_SIGNATURES',
+          message: `${context.subjectDigest} has more than ${maxSignatures} bundle referrers`,
+          source: context.subjectDigest,
+        },
+      ],
+    };
+  }
+  // The listing is the registry's word (and the tag fallback is just an index anyone with push rights
+  // writes), so it only tells us where to look: type, subject and content are checked on the manifest.
+  // Referrers of other types (SBOMs, notation signatures) are not ours to report; one listed twice
+  // is one signature.
+  const seen = new Set<string>();
+  const candidates = listed.filter((d) => {
+    if (d.artifactType !== undefined && d.artifactType !== SIGSTORE_BUNDLE_V03_MEDIA_TYPE) return false;
+    if (seen.has(d.digest)) return false;
+    seen.add(d.digest);
+    return true;
+  });
+  const outcomes = await mapBounded(candidates, FETCH_CONCURRENCY, (d) => readReferrer(context, d));
+  const signatures: BundleSignature[] = [];
+  const problems: DiscoveryProblem[] = [];
+  for (const outcome of outcomes) {
+    if ('problem' in outcome) problems.push(outcome.problem);
+    else if ('signature' in outcome) signatures.push(outcome.signature);
+  }
+  return { signatures, problems };
+}
+
+async function readReferrer(context: DiscoveryContext, listed: Descriptor): Promise<ReferrerOutcome> {
+  const what = `bundle referrer ${listed.digest}`;
+  const problem = (
+    code: DiscoveryProblem['code'],
+    message: string,
+    source = listed.digest,
+  ): ReferrerOutcome => ({
+    problem: { code, message: `${what}: ${message}`, source },
+  });
+  try {
+    const fetched = await context.client.fetchManifest(context.repository, listed.digest, {
+      signal: context.signal,
+    });
+    const { manifest } = fetched;
+    if (manifest.kind !== 'image')
+      return problem('MALFORMED_SIGNATURE', 'is an index, not an artifact manifest');
+    // OCI: without `artifactType`, an artifact's type is its config media type.
+    const artifactType = manifest.artifactType ?? manifest.config.mediaType;
+    if (!artifactType.startsWith(SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX)) {
+      // Listed without a type and turned out to be something else: not a signature, nothing to report.
+      if (listed.artifactType === undefined) return { notABundle: true };
+      return problem(
+        'MALFORMED_SIGNATURE',
+        `was listed as a bundle but has artifactType ${quote(artifactType)}`,
+      );
+    }
+    // A referrer is only about the image its `subject` names. The listing may be wrong (a stale or
+    // forged fallback index); a bundle for another digest is never a signature of this one.
+    const subject = manifest.subject?.digest;
+    if (subject !== context.subjectDigest) {
+      const got = subject === undefined ? 'has no subject' : `has subject ${quote(subject)}`;
+      return problem('DIGEST_MISMATCH', `${got}, not ${context.subjectDigest}`);
+    }
+    const [layer, ...extra] = manifest.layers;
+    if (layer === undefined || extra.length > 0) {
+      return problem(
+        'MALFORMED_SIGNATURE',
+        `has ${manifest.layers.length} layers; a bundle artifact has exactly one`,
+      );
+    }
+    if (!layer.mediaType.startsWith(SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX)) {
+      return problem(
+        'MALFORMED_SIGNATURE',
+        `layer media type ${quote(layer.mediaType)} is not a Sigstore bundle`,
+      );
+    }
+    const payload = await fetchPayload(context, layer);
+    if ('problem' in payload) return payload;
+    const contents = readSigstoreBundle(payload.bytes, {
+      subjectDigest: context.subjectDigest,
+      maxBytes: context.limits.maxPayloadBytes,
+    });
+    return {
+      signature: {
+        kind: 'bundle-referrer',
+        subjectDigest: context.subjectDigest,
+        manifestDigest: fetched.digest,
+        layerDigest: layer.digest,
+        bundleMediaType: layer.mediaType,
+        bundle: contents.bundle,
+        payloadType: contents.payloadType,
+        claims: contents.claims,
+        annotations: manifest.annotations ?? {},
+      },
+    };
+  } catch (error) {
+    return { problem: problemFromFailure(error, listed.digest, what, context.signal) };
+  }
+}

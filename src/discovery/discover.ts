@@ -1,0 +1,78 @@
+import type { RegistryClient, RepositoryRef } from '../registry/types.js';
+import { discoverBundleReferrers } from './bundle-referrers.js';
+import type { DiscoveryContext, DiscoveryLimits } from './discovery-context.js';
+import { DiscoveryError } from './errors.js';
+import { discoverLegacySignatures } from './legacy-signatures.js';
+import type { DiscoveryResult } from './types.js';
+
+export interface DiscoveryOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Where signatures are stored when not beside the image: cosign's `COSIGN_REPOSITORY`. Both the
+   * `.sig` tag and the referrers are looked up there, as cosign does. Default: the image's repository.
+   */
+  readonly signatureRepository?: RepositoryRef;
+}
+
+/**
+ * Only sha256: it is what cosign signs and names tags after (`sha256-<hex>.sig`), and anything else
+ * would be pasted into a tag name and URL, so the shape is checked before it goes anywhere.
+ */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Finds and parses every cosign signature of one manifest digest, in both formats at once: legacy
+ * `sha256-<hex>.sig` tags and Sigstore bundle referrers. Nothing returned is verified yet.
+ *
+ * - Each signature that cannot be read becomes a `problem` (never thrown, never dropped), so
+ *   verification can report it; a result with problems and no signatures must be FAILED, not UNSIGNED.
+ * - A "not found" listing means "no signatures of that format".
+ * - Throws (`RegistryError`) only when the answer is unknowable right now: a temporary registry failure
+ *   or an abort. Retrying may succeed; reporting "unsigned" would be a lie. Throws `DiscoveryError`
+ *   (`INVALID_DIGEST`) for a digest that is not `sha256:<64 hex>`.
+ * - Caps (`limits`): at most `maxSignatures` layers / referrers per format and `maxPayloadBytes` per
+ *   blob; past either, a `TOO_MANY_SIGNATURES` / `PAYLOAD_TOO_LARGE` problem and no unbounded work.
+ */
+export async function discoverSignatures(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  digest: string,
+  limits: DiscoveryLimits,
+  options: DiscoveryOptions = {},
+): Promise<DiscoveryResult> {
+  if (!SHA256_DIGEST.test(digest)) {
+    throw new DiscoveryError('INVALID_DIGEST', `not a sha256 digest: ${JSON.stringify(digest.slice(0, 80))}`);
+  }
+  assertLimit('maxSignatures', limits.maxSignatures);
+  assertLimit('maxPayloadBytes', limits.maxPayloadBytes);
+  // When one format throws, the other is cancelled: its answer no longer matters, its requests do.
+  const stop = new AbortController();
+  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+  const context: DiscoveryContext = {
+    client,
+    repository: options.signatureRepository ?? repo,
+    subjectDigest: digest,
+    limits,
+    signal,
+  };
+  try {
+    const [legacy, bundles] = await Promise.all([
+      discoverLegacySignatures(context),
+      discoverBundleReferrers(context),
+    ]);
+    return {
+      subjectDigest: digest,
+      signatures: [...legacy.signatures, ...bundles.signatures],
+      problems: [...legacy.problems, ...bundles.problems],
+    };
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
+}
+
+function assertLimit(name: string, value: number): void {
+  // A zero, negative or fractional cap is a configuration bug; failing loudly beats a cap that never holds.
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}

@@ -1,0 +1,71 @@
+import type { Descriptor, RegistryClient, RepositoryRef } from '../registry/types.js';
+import type { DiscoveredSignature, DiscoveryProblem } from './types.js';
+
+/** Caps against hostile registries; see {@link discoverSignatures}. */
+export interface DiscoveryLimits {
+  /** Most signature layers / bundle referrers read for one digest (cosign: 1000). */
+  readonly maxSignatures: number;
+  /** Most bytes of one payload or bundle blob. */
+  readonly maxPayloadBytes: number;
+}
+
+/** Everything one look-up needs, passed down to each format's reader. */
+export interface DiscoveryContext {
+  readonly client: RegistryClient;
+  /** Where the signatures are stored (the image's repository unless cosign's `COSIGN_REPOSITORY` moved them). */
+  readonly repository: RepositoryRef;
+  readonly subjectDigest: string;
+  readonly limits: DiscoveryLimits;
+  readonly signal: AbortSignal;
+}
+
+/** What one format contributed. */
+export interface Findings {
+  readonly signatures: readonly DiscoveredSignature[];
+  readonly problems: readonly DiscoveryProblem[];
+}
+
+export const NOTHING_FOUND: Findings = { signatures: [], problems: [] };
+
+/**
+ * Requests in flight per format. Enough to hide registry latency for the usual one to ten signatures,
+ * few enough that a 1000-entry listing does not turn into a burst the registry rate-limits.
+ */
+export const FETCH_CONCURRENCY = 8;
+
+/**
+ * Fetches one payload blob. The descriptor's size is checked *before* asking (a layer that admits to
+ * being too large costs no request), the client enforces the cap while reading (a descriptor that lies
+ * about its size cannot make us buffer more), and the client checks the digest. The length is compared
+ * with the descriptor afterwards, as go-containerregistry does: a digest match with another size means
+ * the manifest lied about the blob.
+ */
+export async function fetchPayload(
+  context: DiscoveryContext,
+  layer: Descriptor,
+): Promise<{ readonly bytes: Uint8Array } | { readonly problem: DiscoveryProblem }> {
+  const { maxPayloadBytes } = context.limits;
+  if (layer.size > maxPayloadBytes) {
+    return {
+      problem: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `signature blob ${layer.digest} is ${layer.size} bytes, more than the ${maxPayloadBytes} allowed`,
+        source: layer.digest,
+      },
+    };
+  }
+  const bytes = await context.client.fetchBlob(context.repository, layer.digest, {
+    maxBytes: maxPayloadBytes,
+    signal: context.signal,
+  });
+  if (bytes.length !== layer.size) {
+    return {
+      problem: {
+        code: 'DIGEST_MISMATCH',
+        message: `signature blob ${layer.digest} is ${bytes.length} bytes but its descriptor says ${layer.size}`,
+        source: layer.digest,
+      },
+    };
+  }
+  return { bytes };
+}

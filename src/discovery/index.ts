@@ -1,0 +1,16 @@
+/** Finding cosign signatures of a manifest digest in a registry, and reading what they claim. */
+export { discoverSignatures, type DiscoveryOptions } from './discover.js';
+export type { DiscoveryLimits } from './discovery-context.js';
+export { DiscoveryError, type DiscoveryErrorCode } from './errors.js';
+export { parseSimpleSigningPayload } from './simple-signing.js';
+export { parseInTotoStatement, COSIGN_SIGN_PREDICATE_TYPE } from './in-toto.js';
+export { readSigstoreBundle } from './sigstore-bundle.js';
+export { parseRekorBundleAnnotation, parseRfc3161TimestampAnnotation } from './cosign-annotations.js';
+export {
+  ANNOTATION,
+  IN_TOTO_PAYLOAD_TYPE,
+  SIGSTORE_BUNDLE_V03_MEDIA_TYPE,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  legacySignatureTag,
+} from './media-types.js';
+export type * from './types.js';
