@@ -6,6 +6,7 @@
  * - `sigstore.issueCertificate({ san, issuer, github?, ... })` → a Fulcio-style certificate + key.
  * - `generateKeyPair(algorithm)` → a key for cosign `--key` style signatures.
  * - `sigstore.signLegacy({...})` → a `.sig` layer (simple-signing payload + annotations).
+ * - `sigstore.signBundle({...})` → a cosign v3 Sigstore bundle v0.3 (DSSE, in-toto statement).
  * - `legacyToBundleJson(payload, annotations)` → the same as a v0.1 bundle, for @sigstore/verify.
  */
 export { createTestSigstore, type TestSigstore, type TestSigstoreOptions } from './test-sigstore.js';
@@ -24,6 +25,16 @@ export {
   type LegacySignatureArtifact,
   type SignLegacyOptions,
 } from './legacy.js';
+export {
+  BUNDLE_V03_MEDIA_TYPE,
+  COSIGN_SIGN_PREDICATE_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  cosignSignStatement,
+  preAuthEncoding,
+  type BundleJson,
+  type BundleSignatureArtifact,
+  type SignBundleOptions,
+} from './bundle.js';
 export { legacyToBundleJson, BUNDLE_V01_MEDIA_TYPE } from './legacy-bundle.js';
 export { TRUSTED_ROOT_MEDIA_TYPE, type TrustedRootJson } from './trusted-root.js';
 export type { TlogEntry } from './transparency-log.js';

@@ -19,40 +19,50 @@ interface RekorBundleAnnotation {
   Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
 }
 
-/** Returns serialized-bundle JSON (feed it to `bundleFromJSON`). Keyless signatures only. */
+/**
+ * Returns serialized-bundle JSON (feed it to `bundleFromJSON`). Keyless signatures use the certificate
+ * annotation; key-based ones need `keyHint`, the name under which the verifier's trust material holds
+ * the public key.
+ */
 export function legacyToBundleJson(
   payload: Uint8Array,
   annotations: Readonly<Record<string, string>>,
+  options: { readonly keyHint?: string } = {},
 ): unknown {
   const certificatePem = annotations[LEGACY_ANNOTATION.certificate];
   const signature = annotations[LEGACY_ANNOTATION.signature];
-  if (certificatePem === undefined || signature === undefined)
-    throw new Error('not a keyless legacy signature');
+  if (signature === undefined) throw new Error('no signature annotation');
+  if (certificatePem === undefined && options.keyHint === undefined)
+    throw new Error('no certificate and no key hint');
   const rekor = annotations[LEGACY_ANNOTATION.bundle];
-  const tlogEntries =
-    rekor === undefined
-      ? []
-      : [
-          ((r: RekorBundleAnnotation) => ({
-            logIndex: String(r.Payload.logIndex),
-            logId: { keyId: Buffer.from(r.Payload.logID, 'hex').toString('base64') },
-            kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
-            integratedTime: String(r.Payload.integratedTime),
-            inclusionPromise: { signedEntryTimestamp: r.SignedEntryTimestamp },
-            canonicalizedBody: r.Payload.body,
-          }))(JSON.parse(rekor) as RekorBundleAnnotation),
-        ];
+  const tlogEntries = rekor === undefined ? [] : [tlogEntryFrom(JSON.parse(rekor) as RekorBundleAnnotation)];
   return {
     mediaType: BUNDLE_V01_MEDIA_TYPE,
     verificationMaterial: {
-      x509CertificateChain: {
-        certificates: pemToDer(certificatePem).map((der) => ({ rawBytes: der.toString('base64') })),
-      },
+      ...(certificatePem !== undefined
+        ? {
+            x509CertificateChain: {
+              certificates: pemToDer(certificatePem).map((der) => ({ rawBytes: der.toString('base64') })),
+            },
+          }
+        : { publicKey: { hint: options.keyHint } }),
       tlogEntries,
     },
     messageSignature: {
       messageDigest: { algorithm: 'SHA2_256', digest: sha256(payload).toString('base64') },
       signature,
     },
+  };
+}
+
+/** cosign's annotation carries body (base64), integrated time, index and hex log ID: a v0.1 entry. */
+function tlogEntryFrom(r: RekorBundleAnnotation): unknown {
+  return {
+    logIndex: String(r.Payload.logIndex),
+    logId: { keyId: Buffer.from(r.Payload.logID, 'hex').toString('base64') },
+    kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+    integratedTime: String(r.Payload.integratedTime),
+    inclusionPromise: { signedEntryTimestamp: r.SignedEntryTimestamp },
+    canonicalizedBody: r.Payload.body,
   };
 }

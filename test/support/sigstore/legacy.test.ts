@@ -1,11 +1,12 @@
 import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestSigstore,
   FULCIO_OID,
+  generateKeyPair,
   LEGACY_ANNOTATION,
   legacyToBundleJson,
   type IssuedCertificate,
@@ -136,6 +137,77 @@ describe('the test Sigstore legacy (.sig) format', () => {
       expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.3']);
       expect(cert.checkIssued(new X509Certificate(sigstore.fulcio.intermediateDer))).toBe(true);
       expect(FULCIO_OID.issuerV2).toBe('1.3.6.1.4.1.57264.1.8');
+    });
+  });
+
+  describe('when nothing timestamps the signature (no SET, no TSA)', () => {
+    it('carries no bundle annotation and is rejected by @sigstore/verify', () => {
+      const artifact = sigstore.signLegacy({
+        imageDigest: DIGEST,
+        dockerReference: REFERENCE,
+        identity,
+        tlog: 'none',
+      });
+      expect(artifact.annotations[LEGACY_ANNOTATION.bundle]).toBeUndefined();
+      expect(() => verifyWithSigstoreJs(sigstore, artifact)).toThrow(/timestamps/);
+    });
+  });
+
+  describe('when the log integrated the entry after the certificate expired', () => {
+    it('is rejected by @sigstore/verify', () => {
+      const artifact = sigstore.signLegacy({
+        imageDigest: DIGEST,
+        dockerReference: REFERENCE,
+        identity,
+        integratedTime: new Date(identity.notAfter.getTime() + 60_000),
+      });
+      expect(() => verifyWithSigstoreJs(sigstore, artifact)).toThrow(/certificate/i);
+    });
+  });
+
+  describe('when the Rekor entry records a different certificate (GHSA-fx35-mq7g-6g98)', () => {
+    it('names the other certificate in the entry body, which @sigstore/verify alone does not compare', () => {
+      const other = sigstore.issueCertificate({ san: { email: 'mallory@example.com' }, issuer: ISSUER });
+      const artifact = sigstore.signLegacy({
+        imageDigest: DIGEST,
+        dockerReference: REFERENCE,
+        identity,
+        rekorCertificateOverride: other,
+      });
+      const body = JSON.parse(artifact.tlogEntry?.body.toString() ?? '{}') as {
+        spec: { signature: { publicKey: { content: string } } };
+      };
+      expect(Buffer.from(body.spec.signature.publicKey.content, 'base64').toString()).toBe(
+        other.certificatePem,
+      );
+      // sigstore-js compares only the signature and digest of a hashedrekord body: product code must
+      // compare the entry's certificate with the annotation's itself. This pins that hazard down.
+      expect(() => verifyWithSigstoreJs(sigstore, artifact)).not.toThrow();
+    });
+  });
+
+  describe('when the certificate is issued without the codeSigning EKU', () => {
+    it('has no extended key usage at all', () => {
+      const plain = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER, codeSigning: false });
+      expect(new X509Certificate(plain.certificatePem).keyUsage).toBeUndefined();
+    });
+  });
+
+  describe('when the signature is key-based (cosign --key)', () => {
+    it('is accepted by @sigstore/verify with that key, and rejected with another', () => {
+      const key = generateKeyPair('ecdsa-p256');
+      const artifact = sigstore.signLegacy({ imageDigest: DIGEST, dockerReference: REFERENCE, key });
+      expect(artifact.annotations[LEGACY_ANNOTATION.certificate]).toBeUndefined();
+      const bundle = bundleFromJSON(
+        legacyToBundleJson(artifact.payload, artifact.annotations, { keyHint: 'k' }),
+      );
+      const trustFor = (spki: Buffer) =>
+        toTrustMaterial(TrustedRoot.fromJSON(sigstore.trustedRoot), {
+          k: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256 },
+        });
+      const entity = toSignedEntity(bundle, artifact.payload);
+      expect(() => new Verifier(trustFor(key.spkiDer)).verify(entity)).not.toThrow();
+      expect(() => new Verifier(trustFor(generateKeyPair().spkiDer)).verify(entity)).toThrow(/signature/);
     });
   });
 });

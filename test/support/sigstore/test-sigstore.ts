@@ -1,3 +1,4 @@
+import { signBundle, type BundleSignatureArtifact, type SignBundleOptions } from './bundle.js';
 import { createCtLog, type TestCtLog } from './ct-log.js';
 import {
   createFulcio,
@@ -36,6 +37,7 @@ export interface TestSigstore {
   writeTrustedRoot(dir: string): Promise<string>;
   issueCertificate(options: IssueCertificateOptions): IssuedCertificate;
   signLegacy(options: SignLegacyOptions): LegacySignatureArtifact;
+  signBundle(options: SignBundleOptions): BundleSignatureArtifact;
 }
 
 export function createTestSigstore(options: TestSigstoreOptions = {}): TestSigstore {
@@ -64,5 +66,6 @@ export function createTestSigstore(options: TestSigstoreOptions = {}): TestSigst
     writeTrustedRoot: (dir) => writeTrustedRootFile(dir, trustedRoot),
     issueCertificate: (certificateOptions) => fulcio.issueCertificate(certificateOptions),
     signLegacy: (signOptions) => signLegacy(logs, signOptions),
+    signBundle: (signOptions) => signBundle(logs, signOptions),
   };
 }
