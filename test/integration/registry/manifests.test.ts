@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRegistryClient,
@@ -164,7 +165,6 @@ describe('fetching manifests and blobs from a real registry', () => {
       // Rewrite the stored bytes behind the registry's back: it serves them under the old digest.
       const hex = image.digest.slice('sha256:'.length);
       const dataPath = `${registry.storageRoot}/docker/registry/v2/blobs/sha256/${hex.slice(0, 2)}/${hex}/data`;
-      const { writeFile } = await import('node:fs/promises');
       const forged = Buffer.from(image.manifest)
         .toString()
         .replace('"schemaVersion": 2', '"schemaVersion":  2');
@@ -180,7 +180,6 @@ describe('fetching manifests and blobs from a real registry', () => {
       const bytes = Buffer.from('original blob content');
       const digest = await pushBlob({ url: registry.url }, 'app/tampered-blob', bytes);
       const hex = digest.slice('sha256:'.length);
-      const { writeFile } = await import('node:fs/promises');
       await writeFile(
         `${registry.storageRoot}/docker/registry/v2/blobs/sha256/${hex.slice(0, 2)}/${hex}/data`,
         Buffer.from('replaced blob content'),
