@@ -7,6 +7,8 @@
  * - `generateKeyPair(algorithm)` → a key for cosign `--key` style signatures.
  * - `sigstore.signLegacy({...})` → a `.sig` layer (simple-signing payload + annotations).
  * - `sigstore.signBundle({...})` → a cosign v3 Sigstore bundle v0.3 (DSSE, in-toto statement).
+ * - `pushLegacySignatures` / `pushBundleReferrer` / `pushReferrer` / `pushHostileLegacySignatures` →
+ *   the registry layouts cosign writes (`.sig` tag; OCI 1.1 referrer + `sha256-<hex>` fallback index).
  * - `legacyToBundleJson(payload, annotations)` → the same as a v0.1 bundle, for @sigstore/verify.
  */
 export { createTestSigstore, type TestSigstore, type TestSigstoreOptions } from './test-sigstore.js';
@@ -38,3 +40,14 @@ export {
 export { legacyToBundleJson, BUNDLE_V01_MEDIA_TYPE } from './legacy-bundle.js';
 export { TRUSTED_ROOT_MEDIA_TYPE, type TrustedRootJson } from './trusted-root.js';
 export type { TlogEntry } from './transparency-log.js';
+export {
+  digestTag,
+  pushBundleReferrer,
+  pushHostileLegacySignatures,
+  pushLegacySignatures,
+  pushReferrer,
+  type PushedManifest,
+  type PushedReferrer,
+  type ReferrerOptions,
+  type SubjectDescriptor,
+} from './registry-push.js';
