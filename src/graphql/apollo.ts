@@ -1,0 +1,38 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { GraphQLContext } from './context.js';
+import { createFormatError, type ErrorLogger } from './errors.js';
+import { buildImprimaturSchema } from './schema.js';
+
+export interface ApolloOptions {
+  readonly httpServer: Server;
+  /** Allow introspection (with the GraphiQL page, from `IMPRIMATUR_GRAPHIQL`). */
+  readonly introspection: boolean;
+  readonly logger: ErrorLogger;
+}
+
+/** Builds the schema and a started Apollo server that executes requests handed to it by `server.ts`. */
+export async function createApollo(options: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildImprimaturSchema(),
+    introspection: options.introspection,
+    // Stack traces and causes can hold paths, hosts and library internals: never in responses.
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(options.logger),
+    // Apollo's CSRF prevention stays on: GET and simple-content-type POSTs need a preflight-forcing
+    // header (`apollo-require-preflight`, or a JSON content type), so a foreign web page cannot make
+    // a visitor's browser send queries (and so registry requests) through this service.
+    csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops the server in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      // The GraphiQL page is ours to serve (see the seam in server.ts), not Apollo's hosted sandbox.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}

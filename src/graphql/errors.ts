@@ -1,0 +1,136 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ImprimaturError } from '../errors/index.js';
+
+/**
+ * Every `extensions.code` a caller can see. Public API: values are never renamed, only added.
+ * The first group is ours, the second what Apollo itself reports for malformed requests, the last
+ * what the HTTP layer answers on its own.
+ */
+export enum ErrorCode {
+  INVALID_REFERENCE = 'INVALID_REFERENCE',
+  TOO_MANY_REFERENCES = 'TOO_MANY_REFERENCES',
+  MANIFEST_UNKNOWN = 'MANIFEST_UNKNOWN',
+  BLOB_UNKNOWN = 'BLOB_UNKNOWN',
+  NAME_UNKNOWN = 'NAME_UNKNOWN',
+  REGISTRY_UNAUTHORIZED = 'REGISTRY_UNAUTHORIZED',
+  REGISTRY_DENIED = 'REGISTRY_DENIED',
+  REGISTRY_RATE_LIMITED = 'REGISTRY_RATE_LIMITED',
+  REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
+  REGISTRY_TIMEOUT = 'REGISTRY_TIMEOUT',
+  REGISTRY_PROTOCOL_ERROR = 'REGISTRY_PROTOCOL_ERROR',
+  INSECURE_REGISTRY = 'INSECURE_REGISTRY',
+  DIGEST_MISMATCH = 'DIGEST_MISMATCH',
+  UNSUPPORTED_DIGEST = 'UNSUPPORTED_DIGEST',
+  MANIFEST_TOO_LARGE = 'MANIFEST_TOO_LARGE',
+  BLOB_TOO_LARGE = 'BLOB_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  INVALID_MANIFEST = 'INVALID_MANIFEST',
+  REQUEST_ABORTED = 'REQUEST_ABORTED',
+
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  BAD_REQUEST = 'BAD_REQUEST',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+
+  // HTTP-level answers given before a request reaches GraphQL.
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  NOT_FOUND = 'NOT_FOUND',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+}
+
+/**
+ * Internal error codes (from `ImprimaturError` subclasses anywhere below) that callers may see, and
+ * as what. This table is the one place codes cross the edge. Internal codes not listed (a broken
+ * credentials file, configuration problems, an invalid request we built ourselves) are the operator's
+ * business: callers get INTERNAL_SERVER_ERROR and the details go to the log only.
+ */
+const PUBLIC_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
+  ['INVALID_REFERENCE', ErrorCode.INVALID_REFERENCE],
+  ['TOO_MANY_REFERENCES', ErrorCode.TOO_MANY_REFERENCES],
+  ['MANIFEST_UNKNOWN', ErrorCode.MANIFEST_UNKNOWN],
+  ['BLOB_UNKNOWN', ErrorCode.BLOB_UNKNOWN],
+  ['NAME_UNKNOWN', ErrorCode.NAME_UNKNOWN],
+  ['REGISTRY_UNAUTHORIZED', ErrorCode.REGISTRY_UNAUTHORIZED],
+  ['REGISTRY_DENIED', ErrorCode.REGISTRY_DENIED],
+  ['REGISTRY_RATE_LIMITED', ErrorCode.REGISTRY_RATE_LIMITED],
+  ['REGISTRY_UNAVAILABLE', ErrorCode.REGISTRY_UNAVAILABLE],
+  ['REGISTRY_TIMEOUT', ErrorCode.REGISTRY_TIMEOUT],
+  ['REGISTRY_PROTOCOL_ERROR', ErrorCode.REGISTRY_PROTOCOL_ERROR],
+  ['REGISTRY_ABORTED', ErrorCode.REQUEST_ABORTED],
+  ['INSECURE_REGISTRY', ErrorCode.INSECURE_REGISTRY],
+  ['DIGEST_MISMATCH', ErrorCode.DIGEST_MISMATCH],
+  ['UNSUPPORTED_DIGEST', ErrorCode.UNSUPPORTED_DIGEST],
+  ['MANIFEST_TOO_LARGE', ErrorCode.MANIFEST_TOO_LARGE],
+  ['BLOB_TOO_LARGE', ErrorCode.BLOB_TOO_LARGE],
+  ['UNSUPPORTED_MEDIA_TYPE', ErrorCode.UNSUPPORTED_MEDIA_TYPE],
+  ['INVALID_MANIFEST', ErrorCode.INVALID_MANIFEST],
+]);
+
+/** Codes Apollo and graphql-js attach to request-level problems (a bad query, a bad variable). */
+const REQUEST_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'INTROSPECTION_DISABLED',
+]);
+
+export const GENERIC_MESSAGE = 'Internal server error';
+
+/** Where unexpected errors are reported; pino's logger fits. */
+export interface ErrorLogger {
+  error(details: { err: unknown; path?: readonly (string | number)[] }, message: string): void;
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+/**
+ * Apollo's `formatError`: the one mapping from thrown errors to what callers see.
+ *
+ * - An `ImprimaturError` whose code is public keeps its message (written to be shown: it names the
+ *   problem and the input, never credentials) and gets that code; `retryable` when the registry
+ *   error says trying later may help.
+ * - A GraphQL request error (parse, validation, variable coercion) passes through: its message is
+ *   about the caller's own query.
+ * - Anything else is a bug or an internal failure: logged in full, rendered as a generic
+ *   INTERNAL_SERVER_ERROR. Never a stack trace, never a `cause`.
+ */
+export function createFormatError(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof ImprimaturError) {
+      const code = PUBLIC_CODES.get(original.code);
+      if (code !== undefined) {
+        const retryable = (original as { temporary?: unknown }).temporary;
+        return {
+          message: original.message,
+          ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+          ...(formatted.path === undefined ? {} : { path: formatted.path }),
+          extensions: { code, ...(typeof retryable === 'boolean' ? { retryable } : {}) },
+        };
+      }
+    } else if (original instanceof GraphQLError) {
+      const code = formatted.extensions?.code;
+      if (typeof code === 'string' && REQUEST_CODES.has(code)) return withoutStacktrace(formatted);
+    }
+    logger.error(
+      { err: original, path: formatted.path },
+      'unexpected error while resolving a GraphQL request',
+    );
+    return {
+      message: GENERIC_MESSAGE,
+      ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+      ...(formatted.path === undefined ? {} : { path: formatted.path }),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

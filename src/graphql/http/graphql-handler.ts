@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLContext } from '../context.js';
+import { ErrorCode } from '../errors.js';
+import { parseBody, readBody, RequestBodyError } from './read-body.js';
+
+export type ContextFactory = (signal: AbortSignal) => GraphQLContext;
+
+/** Node's header object to Apollo's lower-cased `HeaderMap` (repeated headers joined, as HTTP allows). */
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** A GraphQL-over-HTTP error body for failures before Apollo sees the request. */
+export function sendJsonError(res: ServerResponse, status: number, message: string, code: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  // Incremental delivery (@defer): stream the parts as Apollo produces them.
+  for await (const part of response.body.asyncIterator) {
+    if (!res.write(part)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
+
+/**
+ * Serves GraphQL over HTTP with Apollo's transport-neutral `executeHTTPGraphQLRequest`: POST with a
+ * JSON body, or GET with the operation in the query string. Each request gets its own context (and
+ * so its own DataLoaders) and an AbortSignal that fires when the client disconnects, so registry
+ * requests nobody will read are cancelled.
+ */
+export function createGraphQLHandler(apollo: ApolloServer<GraphQLContext>, createContext: ContextFactory) {
+  return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    let body: unknown;
+    try {
+      body = parseBody(await readBody(req), req.headers['content-type']);
+    } catch (error) {
+      if (!(error instanceof RequestBodyError)) throw error;
+      if (error.code === 'PAYLOAD_TOO_LARGE') {
+        // Close the connection: the rest of the oversized body is not worth reading.
+        res.setHeader('connection', 'close');
+        return sendJsonError(res, 413, error.message, ErrorCode.PAYLOAD_TOO_LARGE);
+      }
+      return sendJsonError(res, 400, error.message, ErrorCode.BAD_REQUEST);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search, body },
+      context: async () => createContext(abort.signal),
+    });
+    await writeResponse(res, response);
+  };
+}

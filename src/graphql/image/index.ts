@@ -1,0 +1,2 @@
+export { Image } from './image.type.js';
+export { ImageResolver } from './image.resolver.js';

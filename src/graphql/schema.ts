@@ -1,0 +1,19 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ImageResolver } from './image/index.js';
+import { PlatformManifestResolver } from './manifest/index.js';
+
+/** Every resolver class of the schema; object types come in through the resolvers' type thunks. */
+const RESOLVERS = [ImageResolver, PlatformManifestResolver] as const;
+
+/**
+ * Builds the executable schema from the decorated classes. The same function feeds the server and
+ * `scripts/emit-schema.ts`, so the committed `schema/schema.graphql` is exactly what is served.
+ */
+export async function buildImprimaturSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    // Arguments are plain strings validated by the services' own parsers; class-validator is not used.
+    validate: false,
+  });
+}

@@ -1,0 +1,46 @@
+// type-graphql reads decorator metadata through this polyfill; it must load before any decorated class.
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { loadConfig } from './config/index.js';
+import { createServer } from './server.js';
+
+/** How long a graceful stop may take before the process exits anyway (orchestrators kill at ~30 s). */
+const STOP_TIMEOUT_MS = 20_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const server = await createServer(config, { logger });
+  const { url } = await server.listen();
+  logger.info({ url, graphql: `${url}/graphql` }, 'imprimatur listening');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: draining in-flight requests');
+    const forced = setTimeout(() => {
+      logger.error('graceful stop timed out, exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    forced.unref();
+    server.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  // Config errors carry a message naming the variable; anything else is logged in full.
+  pino().fatal({ err: error }, 'imprimatur failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config/index.js';
+import {
+  createApollo,
+  createContext,
+  createGraphQLHandler,
+  ErrorCode,
+  sendJsonError,
+} from './graphql/index.js';
+import { createRegistryClient } from './registry/index.js';
+import type { RegistryClient } from './registry/types.js';
+
+/** A handler for one HTTP route. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** Everything `createServer` would otherwise build itself; tests and embedders pass their own. */
+export interface ServerDependencies {
+  readonly registry?: RegistryClient;
+  readonly logger?: Logger;
+  /**
+   * Seam for the GraphiQL page: answers a browser `GET /graphql` that carries no `query` (and only
+   * when `config.graphiql` is on). Without it such a request reaches Apollo, which answers 400.
+   */
+  readonly graphiql?: RouteHandler;
+}
+
+export interface ImprimaturServer {
+  readonly http: Server;
+  /** Listens on `port`/`host` (default: the configured ones); resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<{ port: number; host: string; url: string }>;
+  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
+  stop(): Promise<void>;
+}
+
+const GRAPHQL_PATH = '/graphql';
+const HEALTH_PATH = '/healthz';
+
+function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
+  return req.method === 'GET' && !search.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * The service's HTTP server: `POST`/`GET /graphql` (GraphQL over HTTP) and `GET /healthz`
+ * (200 while ready, 503 while stopping). Resolves once the schema is built and Apollo has started.
+ */
+export async function createServer(config: Config, deps: ServerDependencies = {}): Promise<ImprimaturServer> {
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const registry = deps.registry ?? createRegistryClient(config.registry);
+  const contextDeps = { registry, maxConfigBytes: config.registry.maxManifestBytes };
+  let ready = false;
+
+  // The Apollo instance needs the http server (to drain it on stop), and the server's handler needs
+  // Apollo: the handler is bound once both exist.
+  let route: RouteHandler = (_req, res) => sendJsonError(res, 503, 'starting', ErrorCode.SERVICE_UNAVAILABLE);
+  const http = createHttpServer((req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    Promise.resolve(route(req, res)).catch((error: unknown) => {
+      logger.error({ err: error }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
+      else res.destroy();
+    });
+  });
+  const apollo = await createApollo({ httpServer: http, introspection: config.graphiql, logger });
+  const graphql = createGraphQLHandler(apollo, (signal) => createContext(contextDeps, signal));
+
+  route = async (req, res) => {
+    // Only the path and query are used: the Host header is caller-controlled and never trusted.
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === HEALTH_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
+      const status = ready ? 200 : 503;
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      return void res.end(
+        req.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ok' : 'unavailable' }),
+      );
+    }
+    if (url.pathname === GRAPHQL_PATH) {
+      if (req.method !== 'GET' && req.method !== 'POST') return methodNotAllowed(res, 'GET, POST');
+      if (!ready) return sendJsonError(res, 503, 'server is stopping', ErrorCode.SERVICE_UNAVAILABLE);
+      if (config.graphiql && deps.graphiql !== undefined && wantsGraphiQL(req, url.searchParams)) {
+        return deps.graphiql(req, res);
+      }
+      return graphql(req, res, url.search);
+    }
+    sendJsonError(res, 404, 'not found', ErrorCode.NOT_FOUND);
+  };
+  ready = true;
+
+  return {
+    http,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          const address = http.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ port: address.port, host: address.address, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    async stop() {
+      ready = false;
+      // Apollo's drain plugin closes the listener and waits for in-flight requests before stopping.
+      await apollo.stop();
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('allow', allow);
+  sendJsonError(res, 405, 'method not allowed', ErrorCode.METHOD_NOT_ALLOWED);
+}
