@@ -47,7 +47,14 @@ function generate(algorithm: KeyAlgorithm): { privateKey: KeyObject; publicKey: 
   }
 }
 
-export function generateKeyPair(algorithm: KeyAlgorithm = 'ecdsa-p256'): TestKeyPair {
+/**
+ * `hash` overrides the digest, e.g. SHA-256 for a P-384 key as cosign before v2.4 signed. Ed25519 is
+ * always pure Ed25519 (node:crypto has no Ed25519ph, which newer cosign uses for hashedrekord).
+ */
+export function generateKeyPair(
+  algorithm: KeyAlgorithm = 'ecdsa-p256',
+  options: { readonly hash?: 'sha256' | 'sha384' } = {},
+): TestKeyPair {
   const { privateKey, publicKey } = generate(algorithm);
   return {
     algorithm,
@@ -55,7 +62,7 @@ export function generateKeyPair(algorithm: KeyAlgorithm = 'ecdsa-p256'): TestKey
     publicKey,
     spkiDer: publicKey.export({ format: 'der', type: 'spki' }),
     publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    hash: defaultHash(algorithm),
+    hash: algorithm === 'ed25519' ? undefined : (options.hash ?? defaultHash(algorithm)),
   };
 }
 
