@@ -19,8 +19,8 @@ export function isSha256Digest(value: string): boolean {
  */
 export function requireSha256Digest(value: string): string {
   if (isSha256Digest(value)) return value;
-  if (isDigest(value)) {
-    const algorithm = value.split(':', 1)[0] ?? '';
+  const algorithm = value.split(':', 1)[0] ?? '';
+  if (isDigest(value) && algorithm !== 'sha256') {
     throw new RegistryError(
       'UNSUPPORTED_DIGEST',
       `digest algorithm "${algorithm}" is not supported (only sha256)`,

@@ -30,6 +30,12 @@ class Cursor {
     while (this.pos < this.text.length && TOKEN_CHAR.test(this.text[this.pos]!)) this.pos++;
     return this.text.slice(start, this.pos);
   }
+  /** An unquoted value: RFC 7235 says token68/token, but servers send bare URLs too, so run to `,` or space. */
+  bare(): string {
+    const start = this.pos;
+    while (this.pos < this.text.length && !/[\s,]/.test(this.text[this.pos]!)) this.pos++;
+    return this.text.slice(start, this.pos);
+  }
   quoted(): string {
     // Assumes the opening quote is at `pos`. An unterminated string runs to the end of the header.
     this.pos++;
@@ -63,7 +69,7 @@ function parseRaw(header: string): RawChallenge[] {
     if (cursor.peek() === '=' && current !== undefined) {
       cursor.pos++;
       cursor.skip(/\s/);
-      const value = cursor.peek() === '"' ? cursor.quoted() : cursor.token();
+      const value = cursor.peek() === '"' ? cursor.quoted() : cursor.bare();
       if (current.params.size < 16) current.params.set(name.toLowerCase(), value);
       continue;
     }
