@@ -25,6 +25,8 @@ export interface Policy {
 /** Stable error codes. Extend, never rename: callers branch on them. */
 export type VerificationErrorCode =
   | 'NO_SIGNATURES'
+  /** Summary entry of a FAILED digest: cosign's `no matching signatures: ...` (added by verification). */
+  | 'NO_MATCHING_SIGNATURES'
   | 'INVALID_POLICY'
   | 'IDENTITY_MISMATCH'
   | 'ISSUER_MISMATCH'

@@ -82,6 +82,15 @@ describe('loadTrustRoot', () => {
       expectTrustRootError(() => loadTrustRoot({ trustedRootPath: path }), /malformed/);
     });
 
+    it('fails fast when a transparency log has no validity start (the spec requires one)', () => {
+      const tlogs = (embeddedJson.tlogs as { publicKey: Record<string, unknown> }[]).map((t) => ({
+        ...t,
+        publicKey: { ...t.publicKey, validFor: {} },
+      }));
+      const path = writeRoot('undated.json', JSON.stringify({ ...embeddedJson, tlogs }));
+      expectTrustRootError(() => loadTrustRoot({ trustedRootPath: path }), /without validFor.start: tlog/);
+    });
+
     it('fails fast when the media type is not a trusted root', () => {
       const path = writeRoot('media.json', JSON.stringify({ ...embeddedJson, mediaType: 'text/plain' }));
       expectTrustRootError(() => loadTrustRoot({ trustedRootPath: path }), /unexpected mediaType/);

@@ -77,6 +77,27 @@ export function parseTrustRoot(raw: unknown, source: string, options: ParseTrust
   if (!trustedRoot.mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
     throw new TrustRootError(`trusted root ${source} has unexpected mediaType "${trustedRoot.mediaType}"`);
   }
+  // The trusted-root spec makes `validFor.start` mandatory; @sigstore/verify would silently read a
+  // missing start as "since 1970", stretching trust in a key back to before it existed.
+  const undated = [
+    ...trustedRoot.tlogs
+      .filter((t) => t.publicKey?.validFor?.start === undefined)
+      .map((t) => `tlog ${t.baseUrl}`),
+    ...trustedRoot.ctlogs
+      .filter((t) => t.publicKey?.validFor?.start === undefined)
+      .map((t) => `ctlog ${t.baseUrl}`),
+    ...trustedRoot.certificateAuthorities
+      .filter((c) => c.validFor?.start === undefined)
+      .map((c) => `CA ${c.uri}`),
+    ...trustedRoot.timestampAuthorities
+      .filter((c) => c.validFor?.start === undefined)
+      .map((c) => `TSA ${c.uri}`),
+  ];
+  if (undated.length > 0) {
+    throw new TrustRootError(
+      `trusted root ${source} has authorities without validFor.start: ${undated.join(', ')}`,
+    );
+  }
   if (requireCurrentAuthorities) {
     const within = (v: { start: Date; end: Date }) => v.start <= now && now <= v.end;
     if (!material.certificateAuthorities.some((ca) => within(ca.validFor))) {

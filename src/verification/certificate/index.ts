@@ -1,0 +1,5 @@
+export { allowsCodeSigning } from './code-signing.js';
+export { describeCertificate } from './describe-certificate.js';
+export type { CertificateDescription } from './describe-certificate.js';
+export { readCertificateFacts } from './fulcio-extensions.js';
+export { parsePemCertificate, pemCertificatesToDer } from './pem.js';

@@ -1,0 +1,15 @@
+/**
+ * Verification: pure computation over discovered signatures and trust material (no I/O except
+ * reading the trust root at start-up). Crypto via @sigstore/verify plus the checks it lacks; policy
+ * as pure functions with cosign's semantics and messages.
+ */
+export { describeCertificate } from './certificate/index.js';
+export type { CertificateDescription } from './certificate/index.js';
+export { PolicyError, TrustRootError } from './errors.js';
+export { validatePolicy } from './policy/index.js';
+export { loadTrustRoot, parseTrustRoot } from './trust/index.js';
+export type { ParseTrustRootOptions, TrustRoot } from './trust/index.js';
+export type * from './types.js';
+export { verifyBundleArtifact } from './verify-artifact.js';
+export { verifyDigest } from './verify-digest.js';
+export type { SignatureOutcome } from './verify-signature.js';

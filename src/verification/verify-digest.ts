@@ -1,0 +1,64 @@
+import type { DiscoveryResult } from '../discovery/types.js';
+import { compilePolicy } from './policy/index.js';
+import type { TrustRoot } from './trust/index.js';
+import type { DigestVerification, Policy, SignatureVerification, VerificationIssue } from './types.js';
+import { verifySignature } from './verify-signature.js';
+
+/** Distinct issues in first-seen order (same code and message counted once). */
+function distinct(issues: readonly VerificationIssue[]): VerificationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.code}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Verifies every signature found for one digest, independently, and sums up like cosign: VERIFIED if
+ * at least one passes crypto AND policy. Unlike cosign, every signature's outcome is returned.
+ * Discovery problems (too many signatures, oversized payloads ...) are failed entries, never skipped:
+ * an attacker must not be able to turn "could not check" into "nothing to check".
+ * Throws PolicyError for an invalid policy (validate it first with validatePolicy).
+ */
+export function verifyDigest(
+  result: DiscoveryResult,
+  policy: Policy,
+  trustRoot: TrustRoot,
+): DigestVerification {
+  const compiled = compilePolicy(policy);
+  const signatures: SignatureVerification[] = [
+    ...result.signatures.map((sig) => verifySignature(sig, result.subjectDigest, compiled, trustRoot)),
+    ...result.problems.map((problem) => ({
+      signature: undefined,
+      verified: false,
+      errors: [
+        {
+          code: problem.code,
+          message: problem.source === undefined ? problem.message : `${problem.message} (${problem.source})`,
+        },
+      ],
+      identity: undefined,
+    })),
+  ];
+  const base = { digest: result.subjectDigest, signatures, inheritedFrom: undefined };
+  if (signatures.some((s) => s.verified)) {
+    return { ...base, verified: true, status: 'VERIFIED', errors: [] };
+  }
+  if (signatures.length === 0) {
+    return {
+      ...base,
+      verified: false,
+      status: 'UNSIGNED',
+      errors: [{ code: 'NO_SIGNATURES', message: 'no signatures found' }],
+    };
+  }
+  const reasons = distinct(signatures.flatMap((s) => s.errors));
+  const summary: VerificationIssue = {
+    code: 'NO_MATCHING_SIGNATURES',
+    // cosign: fmt.Errorf("no matching signatures: %s", strings.Join(errs, "\n "))
+    message: `no matching signatures: ${reasons.map((r) => r.message).join('\n ')}`,
+  };
+  return { ...base, verified: false, status: 'FAILED', errors: [summary, ...reasons] };
+}

@@ -1,0 +1,132 @@
+import { X509Certificate } from '@sigstore/core';
+import type { DiscoveredSignature, PayloadClaims } from '../discovery/types.js';
+import { parsePemCertificate, readCertificateFacts } from './certificate/index.js';
+import { evaluatePolicy, type CertificateIdentityFacts, type CompiledPolicy } from './policy/index.js';
+import { bundleEntity } from './sigstore/bundle-entity.js';
+import { classifyError } from './sigstore/classify-error.js';
+import { legacyEntity, type PreparedEntity } from './sigstore/legacy-entity.js';
+import { bundleClaims, simpleSigningClaims, type SignedClaims } from './sigstore/signed-claims.js';
+import { verifyPreparedEntity } from './sigstore/verify-entity.js';
+import type { TrustRoot } from './trust/index.js';
+import type { SignatureVerification, VerificationIssue } from './types.js';
+import { UnreachableCaseError } from '../errors/index.js';
+
+/** Outcome of one signature without the discovery record (shared by images and plain artifacts). */
+export type SignatureOutcome = Omit<SignatureVerification, 'signature'>;
+
+/** What to verify: how to build the entity, and how to read what its verified bytes claim. */
+export interface SignatureCheck {
+  readonly prepare: () => PreparedEntity;
+  readonly claims: (prepared: PreparedEntity) => SignedClaims;
+  /** The digest the signature must be about (the manifest, or the artifact's sha256). */
+  readonly subjectDigest: string;
+  /** Claims discovery read, for fields not re-derived here (docker reference, bundle annotations). */
+  readonly discovered: PayloadClaims | undefined;
+  /** Fallback certificate for reporting an identity when the entity cannot even be built. */
+  readonly certificatePem: string | undefined;
+}
+
+function identityFromDer(der: Buffer | undefined): CertificateIdentityFacts | undefined {
+  if (der === undefined) return undefined;
+  try {
+    return readCertificateFacts(X509Certificate.parse(Buffer.from(der)));
+  } catch {
+    return undefined;
+  }
+}
+
+function identityFromPem(pem: string | undefined): CertificateIdentityFacts | undefined {
+  if (pem === undefined) return undefined;
+  try {
+    return readCertificateFacts(parsePemCertificate(pem));
+  } catch {
+    return undefined;
+  }
+}
+
+const failed = (error: VerificationIssue, facts: CertificateIdentityFacts | undefined): SignatureOutcome => ({
+  verified: false,
+  errors: [error],
+  identity: facts?.identity,
+});
+
+/**
+ * Verifies one signature: crypto first, then policy over what the verified bytes say. Never throws:
+ * every failure becomes an error entry, and the signer's identity is reported whenever the
+ * certificate parses — also when the crypto or the policy rejected it (it is then information, not trust).
+ */
+export function runSignatureCheck(
+  check: SignatureCheck,
+  policy: CompiledPolicy,
+  trustRoot: TrustRoot,
+): SignatureOutcome {
+  let prepared: PreparedEntity;
+  try {
+    prepared = check.prepare();
+  } catch (error) {
+    return failed(classifyError(error), identityFromPem(check.certificatePem));
+  }
+  const facts = identityFromDer(prepared.leafDer);
+  let signed: SignedClaims;
+  try {
+    verifyPreparedEntity(prepared, trustRoot, {
+      key: policy.key,
+      ignoreTlog: policy.policy.ignoreTlog ?? false,
+      ignoreSct: policy.policy.ignoreSct ?? false,
+    });
+    signed = check.claims(prepared);
+  } catch (error) {
+    return failed(classifyError(error), facts);
+  }
+  const claims: PayloadClaims = {
+    dockerManifestDigest: signed.digests.includes(check.subjectDigest)
+      ? check.subjectDigest
+      : signed.digests[0],
+    dockerReference: check.discovered?.dockerReference,
+    type: check.discovered?.type,
+    optional: Object.keys(signed.optional).length > 0 ? signed.optional : (check.discovered?.optional ?? {}),
+  };
+  const errors = evaluatePolicy(policy, { subjectDigest: check.subjectDigest, claims, certificate: facts });
+  return { verified: errors.length === 0, errors, identity: facts?.identity };
+}
+
+/** The check for a signature found in a registry. */
+export function signatureCheckFor(
+  sig: DiscoveredSignature,
+  subjectDigest: string,
+  policy: CompiledPolicy,
+): SignatureCheck {
+  switch (sig.kind) {
+    case 'legacy-tag':
+      return {
+        prepare: () => legacyEntity(sig, policy.key !== undefined),
+        claims: () => simpleSigningClaims(sig.payload),
+        subjectDigest,
+        discovered: sig.claims,
+        certificatePem: sig.certificatePem,
+      };
+    case 'bundle-referrer':
+      return {
+        prepare: () => bundleEntity(sig.bundle, undefined),
+        claims: (prepared) => bundleClaims(sig.bundle, prepared.entity, undefined),
+        subjectDigest,
+        discovered: sig.claims,
+        certificatePem: undefined,
+      };
+    default:
+      throw new UnreachableCaseError(sig);
+  }
+}
+
+/** Verifies one discovered signature against the digest it was found for. */
+export function verifySignature(
+  sig: DiscoveredSignature,
+  subjectDigest: string,
+  policy: CompiledPolicy,
+  trustRoot: TrustRoot,
+): SignatureVerification {
+  return {
+    signature: sig,
+    ...runSignatureCheck(signatureCheckFor(sig, subjectDigest, policy), policy, trustRoot),
+  };
+}
