@@ -69,7 +69,7 @@ describe('a real keyless cosign signature (Fulcio + Rekor, public-good)', () => 
     const [sig] = discovery.signatures;
     if (sig?.kind !== 'legacy-tag') throw new Error('fixture must be a legacy signature');
     const payload = Buffer.from(sig.payload);
-    payload[payload.length - 2] ^= 1;
+    payload.writeUInt8((payload.at(-2) ?? 0) ^ 1, payload.length - 2);
     const result = verifyDigest({ ...discovery, signatures: [{ ...sig, payload }] }, KEYLESS, trustRoot);
     expect(result.verified).toBe(false);
     expect(result.signatures[0]?.errors[0]?.code).toMatch(/^(TLOG_MISMATCH|INVALID_SIGNATURE)$/);
