@@ -7,7 +7,7 @@ import {
   type Findings,
   NOTHING_FOUND,
 } from './discovery-context.js';
-import { SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX, SIGSTORE_BUNDLE_V03_MEDIA_TYPE } from './media-types.js';
+import { OCI_EMPTY_MEDIA_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX } from './media-types.js';
 import { isNotFound, problemFromFailure } from './registry-failures.js';
 import { readSigstoreBundle } from './sigstore-bundle.js';
 import type { BundleSignature, DiscoveryProblem } from './types.js';
@@ -29,8 +29,8 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   let listed: readonly Descriptor[];
   let truncated: boolean;
   try {
+    // Deliberately unfiltered: see `mayBeBundle` for why the listing's artifactType cannot be relied on.
     const list = await context.client.listReferrers(context.repository, context.subjectDigest, {
-      artifactType: SIGSTORE_BUNDLE_V03_MEDIA_TYPE,
       limit: maxSignatures,
       signal: context.signal,
     });
@@ -64,7 +64,7 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   // is one signature.
   const seen = new Set<string>();
   const candidates = listed.filter((d) => {
-    if (d.artifactType !== undefined && d.artifactType !== SIGSTORE_BUNDLE_V03_MEDIA_TYPE) return false;
+    if (!mayBeBundle(d)) return false;
     if (seen.has(d.digest)) return false;
     seen.add(d.digest);
     return true;
@@ -77,6 +77,27 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
     else if ('signature' in outcome) signatures.push(outcome.signature);
   }
   return { signatures, problems };
+}
+
+/**
+ * Whether a listed referrer could be a bundle, judged by the listing alone. The referrers API
+ * computes `artifactType` from the manifest, but a `sha256-<hex>` fallback index is written by the
+ * client that pushed, and go-containerregistry (so cosign) records the *config* media type there:
+ * cosign's own bundles are listed as `application/vnd.oci.empty.v1+json`. Filtering on the bundle
+ * type, here or in the registry client, would make every cosign bundle on a registry without the API
+ * invisible, and a signed image would read as unsigned. So untyped and empty-typed entries are
+ * fetched and judged by their manifest; entries typed as anything else are skipped.
+ */
+function mayBeBundle(listed: Descriptor): boolean {
+  return (
+    listed.artifactType === undefined ||
+    listed.artifactType === OCI_EMPTY_MEDIA_TYPE ||
+    listedAsBundle(listed)
+  );
+}
+
+function listedAsBundle(listed: Descriptor): boolean {
+  return listed.artifactType?.startsWith(SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX) === true;
 }
 
 async function readReferrer(context: DiscoveryContext, listed: Descriptor): Promise<ReferrerOutcome> {
@@ -98,8 +119,8 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
     // OCI: without `artifactType`, an artifact's type is its config media type.
     const artifactType = manifest.artifactType ?? manifest.config.mediaType;
     if (!artifactType.startsWith(SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX)) {
-      // Listed without a type and turned out to be something else: not a signature, nothing to report.
-      if (listed.artifactType === undefined) return { notABundle: true };
+      // Listed without a (trustworthy) type and turned out to be something else: not a signature.
+      if (!listedAsBundle(listed)) return { notABundle: true };
       return problem(
         'MALFORMED_SIGNATURE',
         `was listed as a bundle but has artifactType ${quote(artifactType)}`,

@@ -12,6 +12,9 @@ export const SIGSTORE_BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bund
 /** Every Sigstore bundle media type starts so (cosign accepts any version from v0.2 on the layer). */
 export const SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 
+/** The OCI empty descriptor's media type: cosign's bundle referrers use it for their `{}` config. */
+export const OCI_EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
+
 /** DSSE payload type of an in-toto statement. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
