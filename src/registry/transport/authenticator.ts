@@ -1,5 +1,6 @@
 import { isInsecureHost, type Endpoint } from '../endpoint.js';
 import { errorFromResponse, RegistryError } from '../errors.js';
+import { untilAborted } from './abortable.js';
 import { lookupCredentials, type CredentialStore, type Credentials } from './docker-config.js';
 import type { HttpClient } from './http-client.js';
 import { MAX_ERROR_BODY_BYTES } from './http-exchange.js';
@@ -50,6 +51,8 @@ export class Authenticator {
   /** The challenge each registry answered with; `null` = anonymous. Only successful pings are kept. */
   private readonly challenges = new Map<string, Promise<Challenge | null>>();
   private readonly tokens: TokenCache;
+  /** Token requests in flight, so concurrent reads of one repository share a single token request. */
+  private readonly inflight = new Map<string, Promise<string>>();
 
   constructor(private readonly deps: AuthenticatorDeps) {
     this.tokens = new TokenCache(deps.now);
@@ -96,15 +99,19 @@ export class Authenticator {
   private challengeFor(endpoint: Endpoint, signal: AbortSignal | undefined): Promise<Challenge | null> {
     let pending = this.challenges.get(endpoint.registry);
     if (pending === undefined) {
-      pending = this.ping(endpoint, signal);
-      this.challenges.set(endpoint.registry, pending);
+      // Shared by every request to this registry, so it does not take any one caller's signal.
+      const ping = this.ping(endpoint);
+      pending = ping;
+      this.challenges.set(endpoint.registry, ping);
       // A failed ping (network, 5xx) is not remembered: the next request pings again.
-      pending.catch(() => this.challenges.delete(endpoint.registry));
+      ping.catch(() => {
+        if (this.challenges.get(endpoint.registry) === ping) this.challenges.delete(endpoint.registry);
+      });
     }
-    return pending;
+    return untilAborted(pending, signal, `registry ${endpoint.registry}`);
   }
 
-  private async ping(endpoint: Endpoint, signal: AbortSignal | undefined): Promise<Challenge | null> {
+  private async ping(endpoint: Endpoint): Promise<Challenge | null> {
     const what = `registry ${endpoint.registry}`;
     const res = await this.deps.http.get(
       {
@@ -114,7 +121,7 @@ export class Authenticator {
         tooLarge: () => new RegistryError('REGISTRY_PROTOCOL_ERROR', `oversized answer from ${what}`),
         what,
       },
-      signal,
+      undefined,
     );
     if (res.status >= 200 && res.status < 300) return null;
     if (res.status !== 401) throw errorFromResponse(res.status, res.body, 'ping', what);
@@ -149,7 +156,26 @@ export class Authenticator {
     const key = this.tokenKey(endpoint, challenge, repository);
     const cached = this.tokens.get(key);
     if (cached !== undefined) return cached;
+    const id = JSON.stringify(key);
+    let pending = this.inflight.get(id);
+    if (pending === undefined) {
+      const request = this.requestToken(endpoint, challenge, repository, key);
+      pending = request;
+      this.inflight.set(id, request);
+      const forget = () => {
+        if (this.inflight.get(id) === request) this.inflight.delete(id);
+      };
+      request.then(forget, forget);
+    }
+    return untilAborted(pending, signal, `a token for ${endpoint.registry}/${repository}`);
+  }
 
+  private async requestToken(
+    endpoint: Endpoint,
+    challenge: Challenge & { scheme: 'bearer' },
+    repository: string,
+    key: TokenKey,
+  ): Promise<string> {
     const realm = this.realmUrl(challenge.realm, endpoint);
     if (challenge.service !== undefined) realm.searchParams.set('service', challenge.service);
     realm.searchParams.set('scope', key.scope);
@@ -168,7 +194,7 @@ export class Authenticator {
           new RegistryError('REGISTRY_PROTOCOL_ERROR', `oversized token response from ${realm.host}`),
         what,
       },
-      signal,
+      undefined,
     );
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(

@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { isInsecureHost } from '../endpoint.js';
 import { RegistryError } from '../errors.js';
-import { abortedError, exchange, type ExchangeRequest, type HttpResponse } from './http-exchange.js';
+import { sleep } from './abortable.js';
+import { exchange, type ExchangeRequest, type HttpResponse } from './http-exchange.js';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetrySettings } from './retry-policy.js';
 
 export interface HttpClientSettings {
@@ -18,21 +19,6 @@ export interface HttpClientSettings {
  * or a registry bouncing us around.
  */
 export const MAX_REDIRECTS = 5;
-
-function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(what, signal.reason));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(what, signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * GET with redirects and retries. Returns the final response whatever its status; callers turn

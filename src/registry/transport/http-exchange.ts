@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
+import { abortedError } from './abortable.js';
 
 /**
  * One HTTP GET, start to finish: headers and body under a single timeout, the body read with a hard
@@ -50,10 +51,6 @@ function wrapHeaders(raw: Record<string, string | string[] | undefined>): Respon
 
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
-export function abortedError(what: string, reason: unknown): RegistryError {
-  return new RegistryError('REGISTRY_ABORTED', `request for ${what} was cancelled`, { cause: reason });
 }
 
 /**

@@ -107,6 +107,69 @@ describe('registry faults', () => {
     });
   });
 
+  describe('when the connection drops before an answer', () => {
+    it('retries the network error and returns the manifest', async () => {
+      let calls = 0;
+      fake.handle((req, res) => (++calls === 1 ? void req.socket.destroy() : serveManifest(res)));
+      const fetched = await client.fetchManifest(repo(), image.digest);
+      expect(fetched.digest).toBe(image.digest);
+      expect(manifestRequests()).toHaveLength(2);
+    });
+  });
+
+  describe('when a registry behind a bearer token then fails', () => {
+    const TOKEN = 'eyJ.secret-bearer-token.sig';
+    const tokenAuth =
+      (after: (res: ServerResponse) => void, tokenRequests: { count: number }) =>
+      (req: IncomingMessage, res: ServerResponse, path: string) => {
+        if (path.startsWith('/token')) {
+          tokenRequests.count++;
+          // Answer slowly, so concurrent requests overlap while the token is in flight.
+          return void setTimeout(
+            () => res.writeHead(200).end(JSON.stringify({ token: TOKEN, expires_in: 60 })),
+            50,
+          );
+        }
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+          return void res
+            .writeHead(401, { 'www-authenticate': `Bearer realm="http://${fake.host}/token",service="fake"` })
+            .end();
+        }
+        after(res);
+      };
+
+    it('reports the failure without the token anywhere in the error', async () => {
+      const tokenRequests = { count: 0 };
+      fake.handle(
+        tokenAuth(
+          (res) =>
+            void res
+              .writeHead(500, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'boom' }] })),
+          tokenRequests,
+        ),
+      );
+      const authed = createRegistryClient(
+        testRegistryConfig({ insecureRegistries: [fake.host], maxRetries: 1 }),
+      );
+      const error = await authed.fetchManifest(repo(), image.digest).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', status: 500 });
+      for (const text of [(error as Error).message, JSON.stringify(error), String((error as Error).stack)]) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain('secret-bearer-token');
+      }
+    });
+
+    it('shares one token request among concurrent reads of one repository', async () => {
+      const tokenRequests = { count: 0 };
+      fake.handle(tokenAuth(serveManifest, tokenRequests));
+      const authed = createRegistryClient(testRegistryConfig({ insecureRegistries: [fake.host] }));
+      const results = await Promise.all([1, 2, 3, 4].map(() => authed.fetchManifest(repo(), image.digest)));
+      expect(results.every((r) => r.digest === image.digest)).toBe(true);
+      expect(tokenRequests.count).toBe(1);
+    });
+  });
+
   describe('when a manifest is larger than 4 MiB', () => {
     it('refuses it with MANIFEST_TOO_LARGE, also when no Content-Length announces it', async () => {
       const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
