@@ -121,7 +121,7 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
     kind: 'image',
     mediaType,
     config: parseDescriptor(body.config, 'config'),
-    // OCI allows an empty or (for artifacts) absent-in-practice layer list only as [], never missing.
+    // An array, possibly empty (some artifacts); missing or null is refused rather than read as [].
     layers: parseDescriptorList(body.layers, 'layers'),
     ...extras,
   };
