@@ -1,5 +1,4 @@
-import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { ImprimaturError } from '../errors/index.js';
 
 /**
@@ -88,6 +87,27 @@ export interface ErrorLogger {
   error(details: { err: unknown; path?: readonly (string | number)[] }, message: string): void;
 }
 
+/**
+ * The error a resolver threw, out of the GraphQLError graphql-js wrapped it in (what Apollo's
+ * `unwrapResolverError` does, but by shape: see {@link isRequestError} on why not `instanceof`).
+ */
+function thrownByResolver(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const { path, originalError } = error as { path?: unknown; originalError?: unknown };
+  return path !== undefined && originalError !== undefined && originalError !== null ? originalError : error;
+}
+
+/**
+ * A problem with the request itself (parse, validation, variable coercion): it has no `path`, since
+ * it happened before any field was resolved, and Apollo gave it one of the request codes. Recognised
+ * by shape, not `instanceof GraphQLError`: with graphql's dual CJS/ESM packaging the class seen here
+ * may not be the one Apollo constructed from.
+ */
+function isRequestError(formatted: GraphQLFormattedError): boolean {
+  const code = formatted.extensions?.code;
+  return formatted.path === undefined && typeof code === 'string' && REQUEST_CODES.has(code);
+}
+
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions };
@@ -106,7 +126,7 @@ function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
  */
 export function createFormatError(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = thrownByResolver(error);
     if (original instanceof ImprimaturError) {
       const code = PUBLIC_CODES.get(original.code);
       if (code !== undefined) {
@@ -118,9 +138,8 @@ export function createFormatError(logger: ErrorLogger) {
           extensions: { code, ...(typeof retryable === 'boolean' ? { retryable } : {}) },
         };
       }
-    } else if (original instanceof GraphQLError) {
-      const code = formatted.extensions?.code;
-      if (typeof code === 'string' && REQUEST_CODES.has(code)) return withoutStacktrace(formatted);
+    } else if (isRequestError(formatted)) {
+      return withoutStacktrace(formatted);
     }
     logger.error(
       { err: original, path: formatted.path },

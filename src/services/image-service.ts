@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ImprimaturError } from '../errors/index.js';
+import { ImprimaturError, UnreachableCaseError } from '../errors/index.js';
 import { parsePlatform, parseReference, platformMatches, type ImageReference } from '../reference/index.js';
 import { DOCKER_REFERENCE_DIGEST, isAttestationDescriptor } from '../registry/index.js';
 import type { FetchedManifest, Platform, RegistryClient, RepositoryRef } from '../registry/types.js';
@@ -137,6 +137,8 @@ export class ImageService {
           return undefined;
         return this.configPlatforms.load({ repo: view.repo, digest: manifest.config.digest });
       }
+      default:
+        throw new UnreachableCaseError(view);
     }
   }
 

@@ -1,3 +1,4 @@
+import { UnreachableCaseError } from '../errors/index.js';
 import type { Descriptor, FetchedManifest, Platform, RepositoryRef } from '../registry/types.js';
 
 /**
@@ -62,6 +63,8 @@ export function describeView(view: PlatformManifestView): {
         annotations: view.fetched.manifest.annotations ?? {},
         artifactType: view.fetched.manifest.artifactType,
       };
+    default:
+      throw new UnreachableCaseError(view);
   }
 }
 

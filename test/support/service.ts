@@ -34,6 +34,8 @@ export interface GraphQLReplyError {
 export interface TestServiceOptions {
   /** Registry hosts reached over plain HTTP (the test registries on 127.0.0.1). */
   readonly insecureRegistries: readonly string[];
+  /** A Docker `config.json` with registry credentials; default: a path that does not exist (no credentials). */
+  readonly authFile?: string;
   /** Replaces the real registry client; only for tests of failures a real registry cannot produce. */
   readonly registry?: RegistryClient;
   readonly graphiql?: ServerDependencies['graphiql'];
@@ -51,7 +53,7 @@ export function testConfig(options: TestServiceOptions): Config {
     ...options.config,
     registry: {
       ...defaults.registry,
-      authFile: '/nonexistent/imprimatur-test/config.json',
+      authFile: options.authFile ?? '/nonexistent/imprimatur-test/config.json',
       insecureRegistries: [...options.insecureRegistries],
       requestTimeoutMs: 5_000,
       maxRetries: 1,
