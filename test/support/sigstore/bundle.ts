@@ -1,8 +1,8 @@
 import type { IssuedCertificate } from './fulcio.js';
 import { sha256, signWith } from './keys.js';
 import { dsseBody } from './rekor-entries.js';
-import { signingKeyOf, verifierPemOf, type SignerChoice } from './signer.js';
-import type { TestTransparencyLog, TlogEntry } from './transparency-log.js';
+import { signingKeyOf, verifierPemOf, type SignerChoice, type SigningServices } from './signer.js';
+import type { TlogEntry } from './transparency-log.js';
 
 /**
  * cosign v3's image signature format: a Sigstore bundle v0.3 whose content is a DSSE envelope over an
@@ -35,6 +35,10 @@ export type SignBundleOptions = SignerChoice & {
   /** The tlog entry names this certificate as verifier instead of the signer's. */
   readonly tlogCertificateOverride?: IssuedCertificate;
   readonly integratedTime?: Date;
+  /** Add an RFC 3161 timestamp over the DSSE signature ('other' is untrusted). Default: none. */
+  readonly rfc3161?: 'main' | 'other';
+  /** The TSA's claimed time (default now). */
+  readonly timestampedAt?: Date;
 };
 
 /** JSON form of a bundle v0.3 (protobuf-specs `Bundle`), as written to the referrer layer. */
@@ -44,6 +48,9 @@ export interface BundleJson {
     readonly certificate?: { readonly rawBytes: string };
     readonly publicKey?: { readonly hint: string };
     readonly tlogEntries: readonly unknown[];
+    readonly timestampVerificationData?: {
+      readonly rfc3161Timestamps: readonly { readonly signedTimestamp: string }[];
+    };
   };
   readonly dsseEnvelope: {
     readonly payload: string;
@@ -118,10 +125,7 @@ function tlogEntryJson(entry: TlogEntry, withPromise: boolean, withProof: boolea
   };
 }
 
-export function signBundle(
-  logs: { readonly main: TestTransparencyLog; readonly other: TestTransparencyLog },
-  options: SignBundleOptions,
-): BundleSignatureArtifact {
+export function signBundle(services: SigningServices, options: SignBundleOptions): BundleSignatureArtifact {
   const key = signingKeyOf(options);
   const statement = cosignSignStatement(options.imageDigest, options.annotations, options.predicateType);
   const signature = signWith(key, preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, statement));
@@ -151,7 +155,7 @@ export function signBundle(
           ? options.tlogCertificateOverride.certificatePem
           : verifierPemOf(options),
     });
-    tlogEntry = logs[options.log ?? 'main'].append(body, options.integratedTime);
+    tlogEntry = services.logs[options.log ?? 'main'].append(body, options.integratedTime);
     tlogEntries.push(tlogEntryJson(tlogEntry, mode !== 'proof', mode !== 'set'));
   }
 
@@ -162,6 +166,19 @@ export function signBundle(
         ? { certificate: { rawBytes: options.identity.certificateDer.toString('base64') } }
         : { publicKey: { hint: sha256(options.key.spkiDer).toString('base64') } }),
       tlogEntries,
+      ...(options.rfc3161 === undefined
+        ? {}
+        : {
+            timestampVerificationData: {
+              rfc3161Timestamps: [
+                {
+                  signedTimestamp: services.tsas[options.rfc3161]
+                    .timestamp(signature, options.timestampedAt)
+                    .toString('base64'),
+                },
+              ],
+            },
+          }),
     },
     dsseEnvelope,
   };

@@ -2,7 +2,8 @@
  * A private Sigstore instance for tests, with real cryptography, producing both cosign storage
  * formats. Nothing here is used by `src/`: fixtures must not be produced by the code under test.
  *
- * - `createTestSigstore()` → CA, Rekor-like log, CT log, an untrusted second log, `trustedRoot`.
+ * - `createTestSigstore()` → CA, Rekor-like log, CT log, RFC 3161 TSA, an untrusted second log and
+ *   second TSA, `trustedRoot`.
  * - `sigstore.issueCertificate({ san, issuer, github?, ... })` → a Fulcio-style certificate + key.
  * - `generateKeyPair(algorithm)` → a key for cosign `--key` style signatures.
  * - `sigstore.signLegacy({...})` → a `.sig` layer (simple-signing payload + annotations).
@@ -39,7 +40,8 @@ export {
 } from './bundle.js';
 export { legacyToBundleJson, BUNDLE_V01_MEDIA_TYPE } from './legacy-bundle.js';
 export { TRUSTED_ROOT_MEDIA_TYPE, type TrustedRootJson } from './trusted-root.js';
-export type { TlogEntry } from './transparency-log.js';
+export type { TlogEntry, TestTransparencyLog } from './transparency-log.js';
+export type { TestTimestampAuthority } from './timestamp-authority.js';
 export {
   digestTag,
   pushBundleReferrer,

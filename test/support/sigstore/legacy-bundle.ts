@@ -35,6 +35,7 @@ export function legacyToBundleJson(
   if (certificatePem === undefined && options.keyHint === undefined)
     throw new Error('no certificate and no key hint');
   const rekor = annotations[LEGACY_ANNOTATION.bundle];
+  const rfc3161 = annotations[LEGACY_ANNOTATION.rfc3161Timestamp];
   const tlogEntries = rekor === undefined ? [] : [tlogEntryFrom(JSON.parse(rekor) as RekorBundleAnnotation)];
   return {
     mediaType: BUNDLE_V01_MEDIA_TYPE,
@@ -47,6 +48,18 @@ export function legacyToBundleJson(
           }
         : { publicKey: { hint: options.keyHint } }),
       tlogEntries,
+      ...(rfc3161 === undefined
+        ? {}
+        : {
+            timestampVerificationData: {
+              rfc3161Timestamps: [
+                {
+                  signedTimestamp: (JSON.parse(rfc3161) as { SignedRFC3161Timestamp: string })
+                    .SignedRFC3161Timestamp,
+                },
+              ],
+            },
+          }),
     },
     messageSignature: {
       messageDigest: { algorithm: 'SHA2_256', digest: sha256(payload).toString('base64') },

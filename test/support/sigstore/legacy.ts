@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IssuedCertificate } from './fulcio.js';
 import { signWith } from './keys.js';
 import { hashedrekordBody } from './rekor-entries.js';
-import { signingKeyOf, verifierPemOf, type SignerChoice } from './signer.js';
-import type { TestTransparencyLog, TlogEntry } from './transparency-log.js';
+import { signingKeyOf, verifierPemOf, type SignerChoice, type SigningServices } from './signer.js';
+import type { TlogEntry } from './transparency-log.js';
 
 /**
  * cosign's legacy signature format: a "simple signing" JSON payload, signed directly (no DSSE), stored
@@ -18,6 +18,7 @@ export const LEGACY_ANNOTATION = {
   certificate: 'dev.sigstore.cosign/certificate',
   chain: 'dev.sigstore.cosign/chain',
   bundle: 'dev.sigstore.cosign/bundle',
+  rfc3161Timestamp: 'dev.sigstore.cosign/rfc3161timestamp',
 } as const;
 
 export type SignLegacyOptions = SignerChoice & {
@@ -37,6 +38,10 @@ export type SignLegacyOptions = SignerChoice & {
   readonly rekorCertificateOverride?: IssuedCertificate;
   /** Integrated time of the log entry (default now): outside the certificate window = expired at signing. */
   readonly integratedTime?: Date;
+  /** Countersign the signature bytes with a TSA ('other' is untrusted). Default: no TSA timestamp. */
+  readonly rfc3161?: 'main' | 'other';
+  /** The TSA's claimed time (default now). */
+  readonly timestampedAt?: Date;
   /** Include `dev.sigstore.cosign/chain` (default true for keyless). */
   readonly includeChain?: boolean;
 };
@@ -81,10 +86,7 @@ function sortKeys(record: Readonly<Record<string, unknown>>): Record<string, unk
   );
 }
 
-export function signLegacy(
-  logs: { readonly main: TestTransparencyLog; readonly other: TestTransparencyLog },
-  options: SignLegacyOptions,
-): LegacySignatureArtifact {
+export function signLegacy(services: SigningServices, options: SignLegacyOptions): LegacySignatureArtifact {
   const key = signingKeyOf(options);
   const signedPayload = simpleSigningPayload(
     options.imageDigest,
@@ -110,7 +112,7 @@ export function signLegacy(
           ? options.rekorCertificateOverride.certificatePem
           : verifierPemOf(options),
     });
-    tlogEntry = logs[options.log ?? 'main'].append(body, options.integratedTime);
+    tlogEntry = services.logs[options.log ?? 'main'].append(body, options.integratedTime);
     // cosign's `bundle.RekorBundle` JSON: Go field names, SET base64, body base64, logID hex.
     annotations[LEGACY_ANNOTATION.bundle] = JSON.stringify({
       SignedEntryTimestamp: tlogEntry.signedEntryTimestamp.toString('base64'),
@@ -120,6 +122,14 @@ export function signLegacy(
         logIndex: tlogEntry.logIndex,
         logID: tlogEntry.logId.toString('hex'),
       },
+    });
+  }
+
+  if (options.rfc3161 !== undefined) {
+    // cosign's `bundle.RFC3161Timestamp` JSON; the TSA timestamps the raw signature bytes.
+    const response = services.tsas[options.rfc3161].timestamp(signature, options.timestampedAt);
+    annotations[LEGACY_ANNOTATION.rfc3161Timestamp] = JSON.stringify({
+      SignedRFC3161Timestamp: response.toString('base64'),
     });
   }
 

@@ -7,12 +7,13 @@ import {
   type TestFulcio,
 } from './fulcio.js';
 import { signLegacy, type LegacySignatureArtifact, type SignLegacyOptions } from './legacy.js';
+import { createTimestampAuthority, type TestTimestampAuthority } from './timestamp-authority.js';
 import { createTransparencyLog, type TestTransparencyLog } from './transparency-log.js';
 import { buildTrustedRoot, writeTrustedRootFile, type TrustedRootJson } from './trusted-root.js';
 
 /**
- * A complete private Sigstore instance for tests: Fulcio-like CA, Rekor-like log, CT log, plus a
- * second log that is deliberately *not* trusted. Keys are generated once per instance (a few
+ * A complete private Sigstore instance for tests: Fulcio-like CA, Rekor-like log, CT log, RFC 3161
+ * timestamp authority, plus a second log and a second TSA that are deliberately *not* trusted. Keys are generated once per instance (a few
  * milliseconds); create one per test file.
  */
 export interface TestSigstoreOptions {
@@ -26,12 +27,16 @@ export interface TestSigstore {
   /** A log with its own key, absent from `trustedRoot`: entries from it must not count. */
   readonly otherRekor: TestTransparencyLog;
   readonly ctLog: TestCtLog;
-  /** `trusted_root.json` content trusting exactly fulcio, rekor and ctLog. */
+  readonly tsa: TestTimestampAuthority;
+  /** A TSA absent from `trustedRoot`. */
+  readonly otherTsa: TestTimestampAuthority;
+  /** `trusted_root.json` content trusting exactly fulcio, rekor, ctLog and tsa. */
   readonly trustedRoot: TrustedRootJson;
   /** Another trusted root over the same parts, e.g. with every window closed at `validUntil`. */
   trustedRootWith(options: {
     readonly validUntil?: Date;
     readonly includeOtherLog?: boolean;
+    readonly includeOtherTsa?: boolean;
   }): TrustedRootJson;
   /** Writes `trusted_root.json` into `dir`; returns the file path. */
   writeTrustedRoot(dir: string): Promise<string>;
@@ -46,26 +51,32 @@ export function createTestSigstore(options: TestSigstoreOptions = {}): TestSigst
   const fulcio = createFulcio(ctLog, validFrom);
   const rekor = createTransparencyLog('https://rekor.imprimatur.test', '1000000000000000001');
   const otherRekor = createTransparencyLog('https://rekor.elsewhere.test', '2000000000000000002');
+  const until = new Date(validFrom.getTime() + 10 * 365 * 24 * 3600 * 1000);
+  const tsa = createTimestampAuthority(validFrom, until);
+  const otherTsa = createTimestampAuthority(validFrom, until);
   const trustedRootWith: TestSigstore['trustedRootWith'] = (variant) =>
     buildTrustedRoot({
       fulcio,
       ctLog,
       tlogs: variant.includeOtherLog === true ? [rekor, otherRekor] : [rekor],
+      tsas: variant.includeOtherTsa === true ? [tsa, otherTsa] : [tsa],
       validFrom,
       ...(variant.validUntil === undefined ? {} : { validUntil: variant.validUntil }),
     });
   const trustedRoot = trustedRootWith({});
-  const logs = { main: rekor, other: otherRekor };
+  const services = { logs: { main: rekor, other: otherRekor }, tsas: { main: tsa, other: otherTsa } };
   return {
     fulcio,
     rekor,
     otherRekor,
     ctLog,
+    tsa,
+    otherTsa,
     trustedRoot,
     trustedRootWith,
     writeTrustedRoot: (dir) => writeTrustedRootFile(dir, trustedRoot),
     issueCertificate: (certificateOptions) => fulcio.issueCertificate(certificateOptions),
-    signLegacy: (signOptions) => signLegacy(logs, signOptions),
-    signBundle: (signOptions) => signBundle(logs, signOptions),
+    signLegacy: (signOptions) => signLegacy(services, signOptions),
+    signBundle: (signOptions) => signBundle(services, signOptions),
   };
 }

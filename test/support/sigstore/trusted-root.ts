@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestCtLog } from './ct-log.js';
 import type { TestFulcio } from './fulcio.js';
+import type { TestTimestampAuthority } from './timestamp-authority.js';
 import type { TestTransparencyLog } from './transparency-log.js';
 
 /**
@@ -45,6 +46,7 @@ export interface TrustedRootParts {
   readonly fulcio: TestFulcio;
   readonly tlogs: readonly TestTransparencyLog[];
   readonly ctLog: TestCtLog;
+  readonly tsas: readonly TestTimestampAuthority[];
   readonly validFrom: Date;
   /** Closes every validity window at this instant (for "key retired before signing" cases). */
   readonly validUntil?: Date;
@@ -87,7 +89,12 @@ export function buildTrustedRoot(parts: TrustedRootParts): TrustedRootJson {
       },
     ],
     ctlogs: [logInstance(parts.ctLog, validFor)],
-    timestampAuthorities: [],
+    timestampAuthorities: parts.tsas.map((tsa) => ({
+      subject: { organization: 'imprimatur.test', commonName: 'imprimatur-test-tsa' },
+      uri: 'https://tsa.imprimatur.test',
+      certChain: { certificates: tsa.chainDer.map((der) => ({ rawBytes: der.toString('base64') })) },
+      validFor,
+    })),
   };
 }
 
