@@ -8,34 +8,57 @@ function bufferEqual(a: Buffer, b: Buffer): boolean {
 }
 
 /**
- * Verifies a raw signature over `data` the way cosign does: ECDSA (ASN.1 DER) and RSA PKCS#1 v1.5
- * over SHA-256 — cosign's default `--signature-digest-algorithm sha256`, for P-384 keys too — and
- * pure Ed25519 (no pre-hash; Node refuses a digest name for Ed25519, which is why we do not use
- * @sigstore/verify's own message-signature check, which always passes one).
+ * Digest algorithms a signer may have used with this key. cosign's key loading (LoadPrivateKey /
+ * `--signature-digest-algorithm`, default sha256) signs with SHA-256 whatever the curve, while the
+ * Sigstore algorithm registry (sigstore-go, cosign v3 bundles, Fulcio P-384 keys) pairs P-384 with
+ * SHA-384 and P-521 with SHA-512. Trying both is safe: either way the signature must verify under
+ * the signer's key over a hash of these exact bytes.
  */
-export function verifyRawSignature(data: Buffer, key: KeyObject, signature: Buffer): boolean {
-  const algorithm =
-    key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'ed448' ? null : 'sha256';
-  try {
-    return verify(algorithm, data, key, signature);
-  } catch {
-    // OpenSSL throws on structurally invalid signatures (bad DER): that is simply "does not verify".
-    return false;
+function digestsFor(key: KeyObject): readonly (string | null)[] {
+  switch (key.asymmetricKeyType) {
+    case 'ed25519':
+    case 'ed448':
+      return [null]; // pure EdDSA: no pre-hash (Node refuses a digest name here)
+    case 'ec':
+      switch (key.asymmetricKeyDetails?.namedCurve) {
+        case 'secp384r1':
+          return ['sha256', 'sha384'];
+        case 'secp521r1':
+          return ['sha256', 'sha512'];
+        default:
+          return ['sha256'];
+      }
+    default:
+      return ['sha256']; // RSA PKCS#1 v1.5, as cosign
   }
+}
+
+/** Verifies a raw (non-DSSE) signature over `data` as cosign does; ECDSA signatures are ASN.1 DER. */
+export function verifyRawSignature(data: Buffer, key: KeyObject, signature: Buffer): boolean {
+  return digestsFor(key).some((algorithm) => {
+    try {
+      return verify(algorithm, data, key, signature);
+    } catch {
+      // OpenSSL throws on structurally invalid signatures (bad DER): that is "does not verify".
+      return false;
+    }
+  });
 }
 
 /**
  * A cosign legacy signature (the `dev.cosignproject.cosign/signature` annotation) as @sigstore/verify
- * signature content: a message signature over the exact payload bytes, whose hashedrekord entry
- * records sha256(payload).
+ * signature content: a message signature over the exact payload bytes. The hashedrekord entry
+ * records a digest of the payload; which SHA-2 the signer's client chose does not matter, the entry
+ * must name these bytes.
  */
 export function legacySignatureContent(payload: Buffer, signature: Buffer): SignatureContent {
-  const digest = createHash('sha256').update(payload).digest();
+  const digests = ['sha256', 'sha384', 'sha512'].map((a) => createHash(a).update(payload).digest());
+  const namesPayload = (other: Buffer) => digests.some((d) => bufferEqual(other, d));
   return {
     signature,
     compareSignature: (other) => bufferEqual(other, signature),
-    compareDigest: (other) => bufferEqual(other, digest),
-    compareSignedDigest: (other) => bufferEqual(other, digest),
+    compareDigest: namesPayload,
+    compareSignedDigest: namesPayload,
     verifySignature: (key) => verifyRawSignature(payload, key, signature),
   };
 }
