@@ -100,6 +100,29 @@ describe('pushing signatures into a real registry', () => {
       const res = await get(`team/hostile/manifests/${pushed.tag ?? ''}`, MT.ociManifest);
       expect((JSON.parse(res.bytes.toString()) as Manifest).layers).toHaveLength(1001);
     });
+
+    it('can carry a payload larger than any sane cap', async () => {
+      const image = buildImage({ os: 'linux', architecture: 'ppc64le' });
+      await pushImage({ url: registry.url }, 'team/oversized', image);
+      const pushed = await pushHostileLegacySignatures(
+        { url: registry.url },
+        'team/oversized',
+        image.digest,
+        {
+          layers: 1,
+          payloadBytes: 5 * 1024 * 1024,
+        },
+      );
+      const manifest = JSON.parse(pushed.bytes.toString()) as Manifest;
+      expect(manifest.layers[0]?.size).toBe(5 * 1024 * 1024);
+      const head = await fetch(
+        `${registry.url}/v2/team/oversized/blobs/${manifest.layers[0]?.digest ?? ''}`,
+        {
+          method: 'HEAD',
+        },
+      );
+      expect(head.headers.get('content-length')).toBe(String(5 * 1024 * 1024));
+    });
   });
 
   describe('bundle referrers on a registry without the referrers API', () => {
