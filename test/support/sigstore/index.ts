@@ -11,6 +11,18 @@
  * - `pushLegacySignatures` / `pushBundleReferrer` / `pushReferrer` / `pushHostileLegacySignatures` →
  *   the registry layouts cosign writes (`.sig` tag; OCI 1.1 referrer + `sha256-<hex>` fallback index).
  * - `legacyToBundleJson(payload, annotations)` → the same as a v0.1 bundle, for @sigstore/verify.
+ *
+ * ```ts
+ * const sigstore = createTestSigstore(); // once per test file
+ * const identity = sigstore.issueCertificate({ san: { uri: WORKFLOW }, issuer: GITHUB_ISSUER });
+ * const sig = sigstore.signLegacy({ imageDigest: image.digest, dockerReference: `${host}/team/app`, identity });
+ * await pushLegacySignatures({ url }, 'team/app', image.digest, [sig]);
+ * await pushBundleReferrer({ url }, 'team/app', image, sigstore.signBundle({ imageDigest: image.digest, identity }));
+ * // verify with trust root `sigstore.trustedRoot` (or the file from `await sigstore.writeTrustedRoot(dir)`)
+ * ```
+ * Negative cases are one option away: `payloadOverride`, `rekorCertificateOverride` /
+ * `tlogCertificateOverride`, `log: 'other'`, `rfc3161: 'other'`, `tlog: 'none'`, `integratedTime`,
+ * `timestampedAt`, `codeSigning: false`, `sct: false`, or a different `imageDigest`.
  */
 export { createTestSigstore, type TestSigstore, type TestSigstoreOptions } from './test-sigstore.js';
 export {
