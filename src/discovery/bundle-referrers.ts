@@ -1,4 +1,4 @@
-import type { Descriptor } from '../registry/types.js';
+import { isSha256Digest, type Descriptor } from '../registry/index.js';
 import { mapBounded } from './bounded-concurrency.js';
 import {
   type DiscoveryContext,
@@ -63,20 +63,31 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   // Referrers of other types (SBOMs, notation signatures) are not ours to report; one listed twice
   // is one signature.
   const seen = new Set<string>();
-  const candidates = listed.filter((d) => {
-    if (!mayBeBundle(d)) return false;
-    if (seen.has(d.digest)) return false;
+  const candidates: Descriptor[] = [];
+  const problems: DiscoveryProblem[] = [];
+  for (const d of listed) {
+    if (!mayBeBundle(d) || seen.has(d.digest)) continue;
     seen.add(d.digest);
-    return true;
-  });
+    // Checked here, not left to the request: the digest becomes part of a URL, and a listing entry we
+    // cannot even fetch is still a signature slot we must report rather than skip.
+    if (isSha256Digest(d.digest)) candidates.push(d);
+    else problems.push(invalidListing(d.digest));
+  }
   const outcomes = await mapBounded(candidates, FETCH_CONCURRENCY, (d) => readReferrer(context, d));
   const signatures: BundleSignature[] = [];
-  const problems: DiscoveryProblem[] = [];
   for (const outcome of outcomes) {
     if ('problem' in outcome) problems.push(outcome.problem);
     else if ('signature' in outcome) signatures.push(outcome.signature);
   }
   return { signatures, problems };
+}
+
+function invalidListing(digest: string): DiscoveryProblem {
+  return {
+    code: 'MALFORMED_SIGNATURE',
+    message: `the referrers list names ${quote(digest)}, which is not a sha256 digest`,
+    source: undefined,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Descriptor, FetchedManifest } from '../registry/types.js';
+import { isSha256Digest, type Descriptor, type FetchedManifest } from '../registry/index.js';
 import { mapBounded } from './bounded-concurrency.js';
 import { readLegacyLayerAnnotations } from './cosign-annotations.js';
 import {
@@ -68,7 +68,7 @@ async function readLegacyLayer(
   manifestDigest: string,
   layer: Descriptor,
 ): Promise<{ readonly signature: LegacySignature } | { readonly problem: DiscoveryProblem }> {
-  const what = `signature layer ${layer.digest}`;
+  const what = `signature layer ${quote(layer.digest)}`;
   try {
     if (layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) {
       return {
@@ -76,6 +76,16 @@ async function readLegacyLayer(
           code: 'MALFORMED_SIGNATURE',
           message: `${what} has media type ${quote(layer.mediaType)}, not ${SIMPLE_SIGNING_MEDIA_TYPE}`,
           source: layer.digest,
+        },
+      };
+    }
+    if (!isSha256Digest(layer.digest)) {
+      // cosign writes sha256 only, and the digest goes into a URL: anything else is not a signature.
+      return {
+        problem: {
+          code: 'MALFORMED_SIGNATURE',
+          message: `${what} is not a sha256 digest`,
+          source: undefined,
         },
       };
     }
