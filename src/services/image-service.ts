@@ -1,26 +1,12 @@
 import DataLoader from 'dataloader';
-import { ImprimaturError, UnreachableCaseError } from '../errors/index.js';
+import { UnreachableCaseError } from '../errors/index.js';
 import { parsePlatform, parseReference, platformMatches, type ImageReference } from '../reference/index.js';
 import { DOCKER_REFERENCE_DIGEST, isAttestationDescriptor } from '../registry/index.js';
 import type { FetchedManifest, Platform, RegistryClient, RepositoryRef } from '../registry/types.js';
 import { IMAGE_CONFIG_MEDIA_TYPES, platformFromConfig } from './config-platform.js';
 import type { ManifestListView, PlatformManifestView } from './image-views.js';
 import { createManifestLoader, type ManifestLoader } from './manifest-loader.js';
-
-/**
- * At most this many references in one `images(refs)` call. Each costs at least one registry request,
- * so an unbounded list would let one caller make the service hammer registries on its behalf.
- */
-export const MAX_REFERENCES_PER_REQUEST = 100;
-
-export class RequestLimitError extends ImprimaturError<'TOO_MANY_REFERENCES'> {
-  constructor(count: number) {
-    super(
-      'TOO_MANY_REFERENCES',
-      `at most ${MAX_REFERENCES_PER_REQUEST} image references per request, got ${count}`,
-    );
-  }
-}
+import { checkReferenceCount, FetchBudget } from './request-limits.js';
 
 export interface ImageServiceOptions {
   readonly registry: RegistryClient;
@@ -28,6 +14,8 @@ export interface ImageServiceOptions {
   readonly maxConfigBytes: number;
   /** Aborts outstanding registry requests when the caller goes away. */
   readonly signal?: AbortSignal;
+  /** Registry fetches allowed for this request; default `MAX_REGISTRY_FETCHES_PER_REQUEST`. */
+  readonly maxRegistryFetches?: number;
 }
 
 interface ConfigKey {
@@ -42,10 +30,13 @@ interface ConfigKey {
  */
 export class ImageService {
   private readonly manifests: ManifestLoader;
+  private readonly budget: FetchBudget;
   private readonly configPlatforms: DataLoader<ConfigKey, Platform | undefined, string>;
 
   constructor(private readonly options: ImageServiceOptions) {
-    this.manifests = createManifestLoader(options.registry, options.signal);
+    const budget = new FetchBudget(options.maxRegistryFetches);
+    this.budget = budget;
+    this.manifests = createManifestLoader(options.registry, { signal: options.signal, budget });
     this.configPlatforms = new DataLoader(
       async (keys) =>
         Promise.all(keys.map(async (key) => this.readConfigPlatform(key).catch((e: Error) => e))),
@@ -58,9 +49,9 @@ export class ImageService {
     return parseReference(input);
   }
 
-  /** Parses every reference before any I/O, refusing more than {@link MAX_REFERENCES_PER_REQUEST}. */
+  /** Parses every reference before any I/O, refusing more than `MAX_REFERENCES_PER_REQUEST`. */
   parseReferences(inputs: readonly string[]): ImageReference[] {
-    if (inputs.length > MAX_REFERENCES_PER_REQUEST) throw new RequestLimitError(inputs.length);
+    checkReferenceCount(inputs.length);
     return inputs.map((input) => parseReference(input));
   }
 
@@ -143,6 +134,7 @@ export class ImageService {
   }
 
   private async readConfigPlatform(key: ConfigKey): Promise<Platform | undefined> {
+    this.budget.spend();
     const bytes = await this.options.registry.fetchBlob(key.repo, key.digest, {
       maxBytes: this.options.maxConfigBytes,
       signal: this.options.signal,

@@ -1,9 +1,11 @@
+export { ImageService, type ImageServiceOptions } from './image-service.js';
 export {
-  ImageService,
-  RequestLimitError,
+  FetchBudget,
   MAX_REFERENCES_PER_REQUEST,
-  type ImageServiceOptions,
-} from './image-service.js';
+  MAX_REGISTRY_FETCHES_PER_REQUEST,
+  RequestLimitError,
+  type RequestLimitCode,
+} from './request-limits.js';
 export { describeView, indexedPlatform } from './image-views.js';
 export type {
   ManifestListView,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
+import type { FetchBudget } from './request-limits.js';
 
 /** One manifest to fetch: a repository and a tag or digest in it. */
 export interface ManifestKey {
@@ -22,7 +23,11 @@ function cacheKey(key: ManifestKey): string {
  * Per request and never shared: a tag can move between requests, and the cache must not outlive the
  * caller's view of the registry. Longer-lived caching belongs to `src/cache`, keyed by digest.
  */
-export function createManifestLoader(registry: RegistryClient, signal?: AbortSignal): ManifestLoader {
+export function createManifestLoader(
+  registry: RegistryClient,
+  options: { readonly signal?: AbortSignal; readonly budget?: FetchBudget } = {},
+): ManifestLoader {
+  const { signal, budget } = options;
   const loader: ManifestLoader = new DataLoader<ManifestKey, FetchedManifest, string>(
     // Registries have no batch manifest API: a "batch" is the keys of one tick, fetched in parallel.
     // DataLoader wants one result per key in key order, with failures as Error values, not rejections.
@@ -30,6 +35,8 @@ export function createManifestLoader(registry: RegistryClient, signal?: AbortSig
       Promise.all(
         keys.map(async (key) => {
           try {
+            // Only keys that miss the cache reach here, so the budget counts real registry requests.
+            budget?.spend();
             const fetched = await registry.fetchManifest(key.repo, key.reference, { signal });
             if (fetched.digest !== key.reference)
               loader.prime({ repo: key.repo, reference: fetched.digest }, fetched);

@@ -188,6 +188,20 @@ describe('the image graph, against a real registry', () => {
         manifest: { digest: arm64.digest },
       });
     });
+    it('uses the digest, not the tag, when a reference carries both', async () => {
+      const amd64 = dockerList.images[0]!;
+      // The tag v1 names the list; the digest names one platform manifest: the digest wins, as in Docker.
+      const { data, errors } = await service.graphql<{ image: Record<string, unknown> }>(
+        `{ image(ref: "${registry.host}/graph/multi:v1@${amd64.digest}") { ref tag digest manifestList { digest } } }`,
+      );
+      expect(errors).toBeUndefined();
+      expect(data?.image).toEqual({
+        ref: `${registry.host}/graph/multi:v1@${amd64.digest}`,
+        tag: 'v1',
+        digest: amd64.digest,
+        manifestList: null,
+      });
+    });
   });
 
   describe('when the tag does not exist', () => {

@@ -143,4 +143,26 @@ describe('registry requests per GraphQL request', () => {
       expect(proxy.blobGets()).toBe(1);
     });
   });
+
+  describe('when one request names more images than its fetch budget allows', () => {
+    it('makes at most 250 registry fetches and refuses the rest with TOO_MANY_REGISTRY_REQUESTS', async () => {
+      // Three lists of 100 distinct (missing) tags, each within the per-list cap, use up the budget;
+      // the image asked for after them exists but is refused. graphql-js reports one error per failed
+      // non-null list, so the refusal is observed on the separate field.
+      const lists = [0, 1, 2].map((l) =>
+        Array.from({ length: 100 }, (_, n) => `${proxy.host}/count/multi:t${l}-${n}`),
+      );
+      const { data, errors } = await service.graphql(
+        `query($a: [String!]!, $b: [String!]!, $c: [String!]!) {
+            a: images(refs: $a) { digest } b: images(refs: $b) { digest } c: images(refs: $c) { digest }
+            last: image(ref: "${ref}") { digest } }`,
+        { a: lists[0], b: lists[1], c: lists[2] },
+      );
+      expect(data).toBeNull();
+      expect(errors?.find((e) => e.path?.[0] === 'last')?.extensions?.code).toBe(
+        'TOO_MANY_REGISTRY_REQUESTS',
+      );
+      expect(proxy.manifestGets()).toBe(250);
+    });
+  });
 });
