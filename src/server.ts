@@ -67,6 +67,11 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       else res.destroy();
     });
   });
+  // Bounds on how slowly a client may send: headers within 10 s, the whole request (a body of at
+  // most 1 MiB) within 30 s. Node's defaults (60 s / 300 s) let slow clients hold sockets for minutes.
+  // Responses are not covered: resolving many images legitimately takes as long as registries take.
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
   const apollo = await createApollo({ httpServer: http, introspection: config.graphiql, logger });
   const graphql = createGraphQLHandler(apollo, (signal) => createContext(contextDeps, signal));
 
