@@ -150,7 +150,10 @@ describe('gap 4: a signature with no timestamp at all', () => {
         compareSignedDigest: () => true,
         verifySignature: () => true,
       },
-      key: { $case: 'certificate' as const, certificate: X509Certificate.parse(Buffer.from(identity.certificateDer)) },
+      key: {
+        $case: 'certificate' as const,
+        certificate: X509Certificate.parse(Buffer.from(identity.certificateDer)),
+      },
       tlogEntries: [],
       timestamps: [],
     };
