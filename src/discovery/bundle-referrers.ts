@@ -30,6 +30,7 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   let truncated: boolean;
   try {
     // Deliberately unfiltered: see `mayBeBundle` for why the listing's artifactType cannot be relied on.
+    // So the cap counts every referrer (SBOMs too): more than `maxSignatures` of anything is refused.
     const list = await context.client.listReferrers(context.repository, context.subjectDigest, {
       limit: maxSignatures,
       signal: context.signal,
