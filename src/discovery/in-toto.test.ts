@@ -48,6 +48,13 @@ describe('parseInTotoStatement', () => {
     });
   });
 
+  it('ignores a sha256 value that is not 64 lowercase hex characters', () => {
+    const claims = parseInTotoStatement(
+      cosignStatement([{ digest: { sha256: 'A'.repeat(64) } }, { digest: { sha256: HEX_B } }]),
+    );
+    expect(claims.dockerManifestDigest).toBe(`sha256:${HEX_B}`);
+  });
+
   it('reports no digest for a subject with only a sha512 digest', () => {
     const claims = parseInTotoStatement(cosignStatement([{ digest: { sha512: 'f'.repeat(128) } }]));
     expect(claims.dockerManifestDigest).toBeUndefined();

@@ -67,9 +67,11 @@ function readSubject(entry: unknown, n: number): StatementSubject {
   for (const [algorithm, value] of Object.entries(digest)) {
     if (typeof value !== 'string') throw malformed(`${where}.digest[${quote(algorithm)}] must be a string`);
   }
+  // Only a well-formed digest counts as a claim: anything else could never match an image, and
+  // passing it on would put up to a payload's worth of attacker text into verification's messages.
   const sha256 = digest.sha256;
   return {
-    sha256: typeof sha256 === 'string' && sha256 !== '' ? sha256 : undefined,
+    sha256: typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : undefined,
     annotations: goObject(entry, 'annotations', where) ?? {},
   };
 }
