@@ -10,6 +10,7 @@ export interface Config {
   readonly host: string;
   readonly registry: RegistryConfig;
   readonly verification: VerificationConfig;
+  readonly cache: CacheConfig;
   /** `IMPRIMATUR_GRAPHIQL`: serve the GraphiQL page and allow introspection. Default true. */
   readonly graphiql: boolean;
   /** `IMPRIMATUR_LOG_LEVEL`: pino level, default `info`. */
@@ -52,6 +53,42 @@ export interface VerificationConfig {
   readonly maxSignaturesPerDigest: number;
 }
 
+/**
+ * What is cached and for how long. Content addressed by digest never changes, so it is kept long;
+ * anything a registry can change under the same name (tags, signature listings) only briefly.
+ */
+export interface CacheConfig {
+  /**
+   * `IMPRIMATUR_CACHE_URL`: `redis://` or `rediss://` URL of a shared Redis. Unset: the embedded
+   * in-memory cache only.
+   */
+  readonly url: string | undefined;
+  /** `IMPRIMATUR_CACHE_MEMORY_TIER`: with Redis, also keep a process-local memory tier in front of it. Default false. */
+  readonly memoryTier: boolean;
+  /** `IMPRIMATUR_CACHE_MEMORY_MAX_ENTRIES`: bound of the memory cache in entries. Default 10000. */
+  readonly memoryMaxEntries: number;
+  /** `IMPRIMATUR_CACHE_MEMORY_MAX_BYTES`: bound of the memory cache in bytes. Default 64 MiB. */
+  readonly memoryMaxBytes: number;
+  /** `IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS`: manifests fetched by digest and blobs. Default 86400 (a day). */
+  readonly contentTtlSeconds: number;
+  /** `IMPRIMATUR_CACHE_TAG_TTL_SECONDS`: tag → digest resolutions. Default 30. */
+  readonly tagTtlSeconds: number;
+  /** `IMPRIMATUR_CACHE_LISTING_TTL_SECONDS`: referrer listings and cosign `sha256-<hex>.sig` tags. Default 30. */
+  readonly listingTtlSeconds: number;
+  /**
+   * `IMPRIMATUR_CACHE_VERIFICATION_TTL_SECONDS`: a verification verdict. A verdict is only as fresh as
+   * the signature listing it was computed from, so the default equals the listing TTL: 30.
+   */
+  readonly verificationTtlSeconds: number;
+  /**
+   * `IMPRIMATUR_CACHE_FAILURE_TTL_SECONDS`: a FAILED verdict. Default 5; 0 turns it off. Verdicts
+   * that involved a registry error are never cached, whatever this says.
+   */
+  readonly failureTtlSeconds: number;
+  /** `IMPRIMATUR_CACHE_TIMEOUT_MS`: longest wait for one Redis call before answering without it. Default 250. */
+  readonly timeoutMs: number;
+}
+
 export class ConfigError extends ImprimaturError<'INVALID_CONFIG'> {
   constructor(message: string) {
     super('INVALID_CONFIG', message);
@@ -85,6 +122,22 @@ function list(env: Env, name: string): string[] {
     .filter((s) => s !== '');
 }
 
+function redisUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Not echoed: the URL may carry a Redis password.
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got ${url.protocol}`);
+  }
+  return raw;
+}
+
 /** Reads and validates configuration; throws {@link ConfigError} naming the offending variable. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -105,6 +158,18 @@ export function loadConfig(env: Env = process.env): Config {
     verification: {
       trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,
       maxSignaturesPerDigest: integer(env, 'IMPRIMATUR_MAX_SIGNATURES', 1000, 1, 100_000),
+    },
+    cache: {
+      url: redisUrl(env, 'IMPRIMATUR_CACHE_URL'),
+      memoryTier: boolean(env, 'IMPRIMATUR_CACHE_MEMORY_TIER', false),
+      memoryMaxEntries: integer(env, 'IMPRIMATUR_CACHE_MEMORY_MAX_ENTRIES', 10_000, 1),
+      memoryMaxBytes: integer(env, 'IMPRIMATUR_CACHE_MEMORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024),
+      contentTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS', 86_400, 1),
+      tagTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_TAG_TTL_SECONDS', 30, 0, 86_400),
+      listingTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_LISTING_TTL_SECONDS', 30, 0, 86_400),
+      verificationTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_VERIFICATION_TTL_SECONDS', 30, 0, 86_400),
+      failureTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_FAILURE_TTL_SECONDS', 5, 0, 3_600),
+      timeoutMs: integer(env, 'IMPRIMATUR_CACHE_TIMEOUT_MS', 250, 1, 10_000),
     },
   };
 }

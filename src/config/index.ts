@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError } from './config.js';
-export type { Config, RegistryConfig, VerificationConfig } from './config.js';
+export type { CacheConfig, Config, RegistryConfig, VerificationConfig } from './config.js';
