@@ -16,6 +16,8 @@ import {
 } from './graphql/index.js';
 import { createRegistryClient } from './registry/index.js';
 import type { RegistryClient } from './registry/types.js';
+import { IndexMembership } from './services/index-membership.js';
+import { loadTrustRoot, type TrustRoot } from './verification/index.js';
 
 /** A handler for one HTTP route. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -23,6 +25,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** Everything `createServer` would otherwise build itself; tests and embedders pass their own. */
 export interface ServerDependencies {
   readonly registry?: RegistryClient;
+  /** Defaults to `loadTrustRoot(config.verification)`: the embedded public-good root or IMPRIMATUR_TRUSTED_ROOT. */
+  readonly trustRoot?: TrustRoot;
   readonly logger?: Logger;
   /**
    * Seam for the GraphiQL page: answers a browser `GET /graphql` that carries no `query` (and only
@@ -53,7 +57,19 @@ function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
 export async function createServer(config: Config, deps: ServerDependencies = {}): Promise<ImprimaturServer> {
   const logger = deps.logger ?? pino({ level: config.logLevel });
   const registry = deps.registry ?? createRegistryClient(config.registry);
-  const contextDeps = { registry, maxConfigBytes: config.registry.maxManifestBytes };
+  // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
+  // message rather than serving with no trust (or the wrong one).
+  const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
+  const contextDeps = {
+    registry,
+    maxConfigBytes: config.registry.maxManifestBytes,
+    trustRoot,
+    discoveryLimits: {
+      maxSignatures: config.verification.maxSignaturesPerDigest,
+      maxPayloadBytes: config.registry.maxSignatureBytes,
+    },
+    membership: new IndexMembership(),
+  };
   let ready = false;
 
   // The Apollo instance needs the http server (to drain it on stop), and the server's handler needs

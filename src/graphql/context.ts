@@ -1,20 +1,36 @@
+import type { DiscoveryLimits } from '../discovery/index.js';
 import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
+import type { IndexMembership } from '../services/index-membership.js';
+import { VerificationService } from '../services/verification-service.js';
+import type { TrustRoot } from '../verification/index.js';
 
 /** What every resolver gets: services built for this one request (their loaders die with it). */
 export interface GraphQLContext {
   readonly images: ImageService;
+  readonly verification: VerificationService;
 }
 
 /** Long-lived dependencies the per-request context is built from. */
 export interface ContextDependencies {
   readonly registry: RegistryClient;
   readonly maxConfigBytes: number;
+  readonly trustRoot: TrustRoot;
+  readonly discoveryLimits: DiscoveryLimits;
+  /** Process-wide: which index lists which manifest (for hints); outlives requests on purpose. */
+  readonly membership: IndexMembership;
 }
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
 export function createContext(deps: ContextDependencies, signal?: AbortSignal): GraphQLContext {
   return {
     images: new ImageService({ registry: deps.registry, maxConfigBytes: deps.maxConfigBytes, signal }),
+    verification: new VerificationService({
+      registry: deps.registry,
+      trustRoot: deps.trustRoot,
+      limits: deps.discoveryLimits,
+      membership: deps.membership,
+      signal,
+    }),
   };
 }

@@ -2,9 +2,15 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ImageResolver } from './image/index.js';
 import { PlatformManifestResolver } from './manifest/index.js';
+import { ImageVerificationResolver, PlatformManifestVerificationResolver } from './verification/index.js';
 
 /** Every resolver class of the schema; object types come in through the resolvers' type thunks. */
-const RESOLVERS = [ImageResolver, PlatformManifestResolver] as const;
+const RESOLVERS = [
+  ImageResolver,
+  PlatformManifestResolver,
+  ImageVerificationResolver,
+  PlatformManifestVerificationResolver,
+] as const;
 
 /**
  * Builds the executable schema from the decorated classes. The same function feeds the server and

@@ -77,6 +77,7 @@ export class ImageService {
           kind: 'index-entry',
           repo,
           descriptor,
+          index: fetched,
           isAttestation,
           attestationFor: isAttestation ? descriptor.annotations?.[DOCKER_REFERENCE_DIGEST] : undefined,
         };

@@ -26,6 +26,8 @@ export interface IndexEntryView {
   readonly kind: 'index-entry';
   readonly repo: RepositoryRef;
   readonly descriptor: Descriptor;
+  /** The index this entry was listed in (fetched and digest-checked): what VERIFIED_VIA_INDEX rests on. */
+  readonly index: FetchedManifest;
   /** A buildx attestation manifest (`unknown/unknown` plus `vnd.docker.reference.type`), not a runnable image. */
   readonly isAttestation: boolean;
   /** For attestations: the digest of the image they describe (`vnd.docker.reference.digest`). */

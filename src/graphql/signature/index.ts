@@ -1,0 +1,2 @@
+export { Certificate } from './certificate.type.js';
+export { Signature, SignatureFormat, TlogEntry, Timestamp, TimestampKind } from './signature.type.js';

@@ -1,0 +1,143 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import type { VerificationOutcome } from '../../services/verification-service.js';
+import { describeSignature } from '../../services/signature-views.js';
+import type {
+  SignatureVerification as SignatureVerificationResult,
+  SignerIdentity as Identity,
+} from '../../verification/types.js';
+import { Signature } from '../signature/index.js';
+
+export enum VerificationStatus {
+  VERIFIED = 'VERIFIED',
+  VERIFIED_VIA_INDEX = 'VERIFIED_VIA_INDEX',
+  UNSIGNED = 'UNSIGNED',
+  FAILED = 'FAILED',
+}
+registerEnumType(VerificationStatus, {
+  name: 'VerificationStatus',
+  valuesConfig: {
+    VERIFIED: {
+      description: 'At least one signature of this manifest passed the cryptography and the policy.',
+    },
+    VERIFIED_VIA_INDEX: {
+      description:
+        'No signature of its own verified, but it was reached through an image index whose signature verified; the index digest covers this digest (see inheritedFrom).',
+    },
+    UNSIGNED: { description: 'No signatures found (cosign: "no signatures found").' },
+    FAILED: { description: 'Signatures exist (or could not be read) and none verified under this policy.' },
+  },
+});
+
+@ObjectType({ description: 'Why something did not verify: a stable code and cosign’s wording.' })
+export class VerificationError {
+  @Field(() => String, {
+    description: 'Stable code (`NO_SIGNATURES`, `ISSUER_MISMATCH`, `IDENTITY_MISMATCH`, …).',
+  })
+  code!: string;
+
+  @Field(() => String, {
+    description: 'Message as cosign prints it, e.g. `expected issuer value "X", got "Y"`.',
+  })
+  message!: string;
+}
+
+@ObjectType({
+  description: 'Who signed, as the signing certificate says (reported even when the policy rejected it).',
+})
+export class SignerIdentity {
+  @Field(() => String, { nullable: true })
+  subjectAlternativeName?: string;
+
+  @Field(() => String, { nullable: true })
+  issuer?: string;
+
+  @Field(() => String, { nullable: true })
+  githubWorkflowRepository?: string;
+
+  @Field(() => String, { nullable: true })
+  githubWorkflowRef?: string;
+
+  @Field(() => String, { nullable: true })
+  githubWorkflowTrigger?: string;
+
+  @Field(() => String, { nullable: true })
+  githubWorkflowSha?: string;
+
+  @Field(() => String, { nullable: true })
+  githubWorkflowName?: string;
+
+  static from(identity: Identity): SignerIdentity {
+    return Object.assign(new SignerIdentity(), identity);
+  }
+}
+
+@ObjectType({ description: 'The outcome for one signature.' })
+export class SignatureVerification {
+  @Field(() => Boolean, { description: 'True only if the cryptography AND the policy passed.' })
+  verified!: boolean;
+
+  @Field(() => [VerificationError])
+  errors!: VerificationError[];
+
+  @Field(() => Signature, { nullable: true, description: 'Null for an entry that could not even be read.' })
+  signature?: Signature;
+
+  @Field(() => SignerIdentity, { nullable: true })
+  identity?: SignerIdentity;
+
+  static from(result: SignatureVerificationResult): SignatureVerification {
+    return Object.assign(new SignatureVerification(), {
+      verified: result.verified,
+      errors: result.errors.map((e) => Object.assign(new VerificationError(), e)),
+      signature:
+        result.signature === undefined ? undefined : Signature.from(describeSignature(result.signature)),
+      identity: result.identity === undefined ? undefined : SignerIdentity.from(result.identity),
+    });
+  }
+}
+
+@ObjectType({
+  description:
+    'Whether a manifest is signed by whom the policy trusts, every signature’s outcome, and the identities found — enough to write the right policy from one answer.',
+})
+export class Verification {
+  @Field(() => String, { description: 'The manifest digest verified.' })
+  digest!: string;
+
+  @Field(() => Boolean)
+  verified!: boolean;
+
+  @Field(() => VerificationStatus)
+  status!: VerificationStatus;
+
+  @Field(() => [VerificationError])
+  errors!: VerificationError[];
+
+  @Field(() => [SignatureVerification])
+  signatures!: SignatureVerification[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The index digest whose signature covers this manifest (VERIFIED_VIA_INDEX).',
+  })
+  inheritedFrom?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'For an UNSIGNED manifest that a signed index is known to list: which index to verify instead.',
+  })
+  hint?: string;
+
+  static from(outcome: VerificationOutcome): Verification {
+    return Object.assign(new Verification(), {
+      digest: outcome.digest,
+      verified: outcome.verified,
+      status: VerificationStatus[outcome.status],
+      errors: outcome.errors.map((e) => Object.assign(new VerificationError(), e)),
+      signatures: outcome.signatures.map((s) => SignatureVerification.from(s)),
+      inheritedFrom: outcome.inheritedFrom,
+      hint: outcome.hint,
+    });
+  }
+}

@@ -1,0 +1,179 @@
+import DataLoader from 'dataloader';
+import { discoverSignatures, type DiscoveryLimits, type DiscoveryResult } from '../discovery/index.js';
+import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
+import { ImprimaturError } from '../errors/index.js';
+import { PolicyError, verifyDigest, type TrustRoot } from '../verification/index.js';
+import type { DigestVerification, Policy, VerificationErrorCode } from '../verification/types.js';
+import type { IndexMembership } from './index-membership.js';
+
+export interface VerificationServiceOptions {
+  readonly registry: RegistryClient;
+  readonly trustRoot: TrustRoot;
+  readonly limits: DiscoveryLimits;
+  /** Process-wide record of which index lists which manifest, for hints. */
+  readonly membership: IndexMembership;
+  readonly signal?: AbortSignal;
+}
+
+/** A verification as the edges report it: the digest's own outcome, inheritance, and a hint. */
+export interface VerificationOutcome extends DigestVerification {
+  /**
+   * For an UNSIGNED manifest that a signed index is known to list: which index to verify instead.
+   * Advisory only; it never changes `status`.
+   */
+  readonly hint: string | undefined;
+}
+
+interface DigestKey {
+  readonly repo: RepositoryRef;
+  readonly digest: string;
+}
+
+const digestKey = (key: DigestKey): string =>
+  JSON.stringify([key.repo.registry, key.repo.repository, key.digest]);
+
+/**
+ * Signatures and verification, one instance per incoming request (like `ImageService`): discovery of a
+ * digest happens at most once per request however many fields and policies ask for it, and each
+ * (digest, policy) pair is verified at most once.
+ */
+export class VerificationService {
+  private readonly discoveries: DataLoader<DigestKey, DiscoveryResult, string>;
+  private readonly verifications = new Map<string, Promise<DigestVerification>>();
+
+  constructor(private readonly options: VerificationServiceOptions) {
+    this.discoveries = new DataLoader(
+      async (keys) =>
+        Promise.all(
+          keys.map((key) =>
+            discoverSignatures(options.registry, key.repo, key.digest, options.limits, {
+              signal: options.signal,
+            }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+          ),
+        ),
+      { cacheKeyFn: digestKey },
+    );
+  }
+
+  /** Every signature stored for `digest`, parsed but unverified. */
+  async signaturesOf(repo: RepositoryRef, digest: string): Promise<DiscoveryResult> {
+    return this.discoveries.load({ repo, digest });
+  }
+
+  /**
+   * Verifies `digest` on its own, as `cosign verify repo@digest` would. When it is UNSIGNED and a
+   * signed index in the same repository is known to list it, adds a hint naming that index — after
+   * verifying that index under the same policy, so the hint never points at an unverifiable index.
+   */
+  async verify(repo: RepositoryRef, digest: string, policy: Policy): Promise<VerificationOutcome> {
+    const own = await this.verifyOwn(repo, digest, policy);
+    if (own.status !== 'UNSIGNED') return { ...own, hint: undefined };
+    const listing = this.options.membership.lookup(repo.registry, repo.repository, digest);
+    if (listing === undefined) return { ...own, hint: undefined };
+    const index = await this.verifyOwn(repo, listing.indexDigest, policy).catch(() => undefined);
+    if (index?.verified !== true) return { ...own, hint: undefined };
+    return {
+      ...own,
+      hint:
+        `${digest} has no signatures of its own, but it is listed by the image index ${listing.indexDigest}, ` +
+        `which is signed and verifies under this policy. Publishers usually sign only the index; verify ` +
+        `${repo.registry}/${repo.repository}@${listing.indexDigest} instead.`,
+    };
+  }
+
+  /**
+   * Verifies a manifest reached through `index` (already fetched and digest-checked). If its own
+   * signatures do not verify but the index's do, it is VERIFIED_VIA_INDEX: the index's signed digest
+   * covers the index bytes, and those bytes name this manifest's digest, so the trust is sound.
+   * Membership is checked here from the index bytes, never taken from the caller.
+   */
+  async verifyViaIndex(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    index: FetchedManifest,
+  ): Promise<VerificationOutcome> {
+    const own = await this.verifyOwn(repo, digest, policy);
+    if (own.verified || index.manifest.kind !== 'index') return { ...own, hint: undefined };
+    if (!index.manifest.manifests.some((entry) => entry.digest === digest))
+      return { ...own, hint: undefined };
+    const inherited = await this.verifyOwn(repo, index.digest, policy);
+    if (!inherited.verified) return { ...own, hint: undefined };
+    return {
+      digest,
+      verified: true,
+      status: 'VERIFIED_VIA_INDEX',
+      errors: [],
+      // The signatures that establish trust are the index's; the manifest's own (failed or absent)
+      // outcomes stay visible through `signatures` of the platform manifest itself.
+      signatures: inherited.signatures,
+      inheritedFrom: index.digest,
+      hint: undefined,
+    };
+  }
+
+  /**
+   * Verifies the manifest an image reference named (already fetched). Registry trouble while looking
+   * for signatures is reported as a FAILED verification carrying the registry's code, never thrown:
+   * a fleet query must still answer for the other images, and "could not check" is never "unsigned".
+   * An invalid policy is the caller's mistake and is thrown (INVALID_POLICY).
+   */
+  async verifyManifest(
+    repo: RepositoryRef,
+    manifest: FetchedManifest,
+    policy: Policy,
+  ): Promise<VerificationOutcome> {
+    this.rememberIndex(repo, manifest);
+    return this.verify(repo, manifest.digest, policy).catch((error: unknown) =>
+      failed(manifest.digest, error),
+    );
+  }
+
+  /** {@link verifyViaIndex} with the same failure handling as {@link verifyManifest}. */
+  async verifyIndexEntry(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    index: FetchedManifest,
+  ): Promise<VerificationOutcome> {
+    return this.verifyViaIndex(repo, digest, policy, index).catch((error: unknown) => failed(digest, error));
+  }
+
+  /** Records that `index` lists its entries, so later look-ups of a member can hint at it. */
+  rememberIndex(repo: RepositoryRef, index: FetchedManifest): void {
+    if (index.manifest.kind !== 'index') return;
+    this.options.membership.record(
+      { registry: repo.registry, repository: repo.repository, indexDigest: index.digest },
+      index.manifest.manifests.map((entry) => entry.digest),
+    );
+  }
+
+  private verifyOwn(repo: RepositoryRef, digest: string, policy: Policy): Promise<DigestVerification> {
+    // The policy is part of the key: a result is never reused for another policy.
+    const key = JSON.stringify([repo.registry, repo.repository, digest, policy]);
+    let pending = this.verifications.get(key);
+    if (pending === undefined) {
+      pending = this.signaturesOf(repo, digest).then((found) =>
+        verifyDigest(found, policy, this.options.trustRoot),
+      );
+      this.verifications.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+/** A verification that could not be carried out: FAILED with the underlying code, or rethrown. */
+function failed(digest: string, error: unknown): VerificationOutcome {
+  // Policy mistakes and unexpected bugs surface as errors; only coded runtime failures (registry,
+  // discovery) become a FAILED answer.
+  if (error instanceof PolicyError || !(error instanceof ImprimaturError)) throw error;
+  return {
+    digest,
+    verified: false,
+    status: 'FAILED',
+    errors: [{ code: error.code as VerificationErrorCode, message: error.message }],
+    signatures: [],
+    inheritedFrom: undefined,
+    hint: undefined,
+  };
+}
