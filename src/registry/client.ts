@@ -6,6 +6,7 @@ import { fetchManifestFrom, type ManifestFetchContext } from './manifests.js';
 import { DEFAULT_REFERRERS_LIMIT, listReferrersFrom } from './referrers/list-referrers.js';
 import { Authenticator } from './transport/authenticator.js';
 import { loadDockerConfig, type CredentialStore } from './transport/docker-config.js';
+import type { ExchangeObserver } from './transport/exchange-observer.js';
 import { HttpClient } from './transport/http-client.js';
 import { RegistryTransport } from './transport/registry-transport.js';
 import type { RegistryClient, RepositoryRef } from './types.js';
@@ -18,6 +19,11 @@ export interface RegistryClientOptions {
   readonly random?: () => number;
   /** Clock for token expiry and `Retry-After` dates; defaults to `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Told about every HTTP exchange with a registry, token service or redirect target (telemetry
+   * passes one for spans and metrics). Default: none.
+   */
+  readonly observer?: ExchangeObserver;
 }
 
 /**
@@ -41,6 +47,7 @@ export function createRegistryClient(
     insecureRegistries: config.insecureRegistries,
     random: options.random ?? Math.random,
     now,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
   let credentials: Promise<CredentialStore> | undefined;
   const auth = new Authenticator({

@@ -3,6 +3,7 @@
  * Everything returned has been digest-checked and size-capped; see `client.ts` for the entry point.
  */
 export { createRegistryClient, type RegistryClientOptions } from './client.js';
+export type { ExchangeObserver, ExchangeOutcome, ObservedExchange } from './transport/exchange-observer.js';
 export { RegistryError, type RegistryErrorCode, type RegistryErrorDetails } from './errors.js';
 export {
   MediaType,

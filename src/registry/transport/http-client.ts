@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { isInsecureHost } from '../endpoint.js';
 import { RegistryError } from '../errors.js';
 import { sleep } from './abortable.js';
+import type { ExchangeObserver } from './exchange-observer.js';
 import { exchange, type ExchangeRequest, type HttpResponse } from './http-exchange.js';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetrySettings } from './retry-policy.js';
 
@@ -12,6 +13,8 @@ export interface HttpClientSettings {
   readonly insecureRegistries: readonly string[];
   readonly random: () => number;
   readonly now: () => number;
+  /** Told about every exchange (for traces and metrics); absent means nobody is listening. */
+  readonly observer?: ExchangeObserver;
 }
 
 /**
@@ -31,7 +34,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
       try {
-        response = await this.followRedirects(req, signal);
+        response = await this.followRedirects(req, signal, attempt);
       } catch (error) {
         // Network trouble is retried; timeouts are not: a registry that already kept us waiting the
         // full timeout would multiply the caller's wait by the retry count.
@@ -53,15 +56,13 @@ export class HttpClient {
   private async followRedirects(
     req: ExchangeRequest,
     signal: AbortSignal | undefined,
+    attempt: number,
   ): Promise<HttpResponse> {
     const origin = req.url.origin;
     let url = req.url;
     let headers = req.headers;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = await exchange(
-        { ...req, url, headers },
-        { dispatcher: this.settings.dispatcher, timeoutMs: this.settings.timeoutMs, signal },
-      );
+      const response = await this.observedExchange({ ...req, url, headers }, signal, attempt);
       const location =
         response.status >= 300 && response.status < 400 ? response.headers.get('location') : undefined;
       if (location === undefined) return response;
@@ -78,6 +79,26 @@ export class HttpClient {
       'REGISTRY_PROTOCOL_ERROR',
       `more than ${MAX_REDIRECTS} redirects for ${req.what}`,
     );
+  }
+
+  private async observedExchange(
+    req: ExchangeRequest,
+    signal: AbortSignal | undefined,
+    attempt: number,
+  ): Promise<HttpResponse> {
+    const context = { dispatcher: this.settings.dispatcher, timeoutMs: this.settings.timeoutMs, signal };
+    const observer = this.settings.observer;
+    if (observer === undefined) return exchange(req, context);
+    // Only the method, URL and attempt go out: the headers hold the credentials or token.
+    const ended = observer.exchangeStarted({ method: 'GET', url: req.url, attempt });
+    try {
+      const response = await exchange(req, context);
+      ended({ status: response.status });
+      return response;
+    } catch (error) {
+      ended({ error });
+      throw error;
+    }
   }
 
   private redirectTarget(from: URL, location: string, what: string): URL {

@@ -1,0 +1,24 @@
+/**
+ * An optional hook through which the transport reports every HTTP exchange it makes (pings, token
+ * requests, manifests, blobs, referrers, each redirect hop and each retry), so that tracing and
+ * metrics can see upstream traffic without the registry client depending on them.
+ *
+ * What is handed over is deliberately narrow: the method, the URL and which attempt this is. Request
+ * headers are never passed, because they carry the `Authorization` header (Basic credentials or a
+ * bearer token). The URL itself holds no credentials we put there, but a redirect target may carry a
+ * presigned query string, so observers must not record `url.search` (see `src/telemetry`).
+ */
+export interface ExchangeObserver {
+  /** Called as an exchange starts; the returned callback is called exactly once when it ends. */
+  exchangeStarted(exchange: ObservedExchange): (outcome: ExchangeOutcome) => void;
+}
+
+export interface ObservedExchange {
+  readonly method: 'GET';
+  readonly url: URL;
+  /** 0 for the first try, then 1, 2... for retries of the same request (redirect hops share it). */
+  readonly attempt: number;
+}
+
+/** An HTTP status when the server answered (any status), otherwise the error that prevented it. */
+export type ExchangeOutcome = { readonly status: number } | { readonly error: unknown };
