@@ -85,6 +85,25 @@ describe('a key-based signature paired with the log entry of another key', () =>
   });
 });
 
+describe('a key-based signature logged in a log the root does not trust', () => {
+  it('fails with the tlog required, and verifies with it waived, as cosign --insecure-ignore-tlog', () => {
+    const key = generateKeyPair('ecdsa-p256');
+    const artifact = sigstore.signLegacy({
+      imageDigest: DIGEST,
+      dockerReference: REFERENCE,
+      key,
+      log: 'other',
+    });
+    const discovery = discovered(DIGEST, [artifact]);
+    expect(verifyDigest(discovery, { key: key.publicKeyPem }, trustRoot).signatures[0]?.errors[0]?.code).toBe(
+      'TLOG_INVALID',
+    );
+    expect(verifyDigest(discovery, { key: key.publicKeyPem, ignoreTlog: true }, trustRoot).status).toBe(
+      'VERIFIED',
+    );
+  });
+});
+
 describe('a keyless signature checked with a key policy', () => {
   it('does not verify', () => {
     const identity = sigstore.issueCertificate({
