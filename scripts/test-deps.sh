@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the real programs the test suite runs are installed: Debian's docker-registry (CNCF
-# distribution), redis-server and htpasswd. Runs as `npm test`'s pretest step, so the README's test
+# distribution), redis-server, htpasswd and chromium. Runs as `npm test`'s pretest step, so the README's test
 # command works on a fresh machine with only Node and apt. Installs with apt-get when run as root;
 # otherwise prints the one command to run and fails, rather than letting tests fail obscurely later.
 set -euo pipefail
@@ -9,6 +9,8 @@ declare -A package_for=(
   [docker-registry]=docker-registry
   [redis-server]=redis-server
   [htpasswd]=apache2-utils
+  # The GraphiQL end-to-end test drives the distribution's Chromium (never a downloaded browser).
+  [chromium]=chromium
 )
 
 missing=()

@@ -14,6 +14,7 @@ import {
   ErrorCode,
   sendJsonError,
 } from './graphql/index.js';
+import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
 import { createRegistryClient } from './registry/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { IndexMembership } from './services/index-membership.js';
@@ -29,8 +30,9 @@ export interface ServerDependencies {
   readonly trustRoot?: TrustRoot;
   readonly logger?: Logger;
   /**
-   * Seam for the GraphiQL page: answers a browser `GET /graphql` that carries no `query` (and only
-   * when `config.graphiql` is on). Without it such a request reaches Apollo, which answers 400.
+   * Seam for the GraphiQL page: answers a browser `GET /graphql` that carries no `query`, and the
+   * page's bundle under `/graphiql/` (only when `config.graphiql` is on). Default: the bundle built
+   * by `npm run build` (src/graphiql/).
    */
   readonly graphiql?: RouteHandler;
 }
@@ -90,6 +92,9 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   http.requestTimeout = 30_000;
   const apollo = await createApollo({ httpServer: http, introspection: config.graphiql, logger });
   const graphql = createGraphQLHandler(apollo, (signal) => createContext(contextDeps, signal));
+  const graphiql =
+    deps.graphiql ??
+    createGraphiQLHandler({ onMissingBundle: (err) => logger.warn({ err }, 'GraphiQL page unavailable') });
 
   route = async (req, res) => {
     // Only the path and query are used: the Host header is caller-controlled and never trusted.
@@ -108,11 +113,10 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     if (url.pathname === GRAPHQL_PATH) {
       if (req.method !== 'GET' && req.method !== 'POST') return methodNotAllowed(res, 'GET, POST');
       if (!ready) return sendJsonError(res, 503, 'server is stopping', ErrorCode.SERVICE_UNAVAILABLE);
-      if (config.graphiql && deps.graphiql !== undefined && wantsGraphiQL(req, url.searchParams)) {
-        return deps.graphiql(req, res);
-      }
+      if (config.graphiql && wantsGraphiQL(req, url.searchParams)) return graphiql(req, res);
       return graphql(req, res, url.search);
     }
+    if (config.graphiql && url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return graphiql(req, res);
     sendJsonError(res, 404, 'not found', ErrorCode.NOT_FOUND);
   };
   ready = true;

@@ -1,0 +1,55 @@
+/**
+ * Bundles the GraphiQL page (graphiql, React and what they need, from node_modules) into static files
+ * the service serves itself: `dist/graphiql-assets/graphiql.js`, `graphiql.css` and the fonts/images
+ * the stylesheet references. Runs as part of `npm run build`, so the Docker build stage produces the
+ * bundle and the runtime image carries it in `dist/` — nothing is fetched at run time, and the
+ * page's dependencies stay devDependencies (they are not needed in production `node_modules`).
+ *
+ *   tsx scripts/build-graphiql.ts [outDir]
+ */
+import { rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the service looks for the bundle by default (see src/graphiql/assets.ts). */
+export const DEFAULT_GRAPHIQL_OUT_DIR = resolve(REPO_ROOT, 'dist', 'graphiql-assets');
+
+const ENTRY = resolve(REPO_ROOT, 'src', 'graphiql', 'browser', 'main.ts');
+
+/** Builds the bundle into `outDir` (emptied first, so stale files are never served). */
+export async function buildGraphiQLAssets(outDir: string = DEFAULT_GRAPHIQL_OUT_DIR): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
+  await build({
+    entryPoints: { graphiql: ENTRY },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    // No source maps: they would ship the sources of every dependency to every visitor.
+    sourcemap: false,
+    legalComments: 'linked',
+    // React picks its production build from this; any other value would ship the development one.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Fonts and images referenced from CSS become files beside the bundle (never data: URLs or
+    // remote URLs), so the page's `self`-only Content-Security-Policy covers them.
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file', '.png': 'file' },
+    assetNames: '[name]-[hash]',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const outDir = process.argv[2] === undefined ? DEFAULT_GRAPHIQL_OUT_DIR : resolve(process.argv[2]);
+  buildGraphiQLAssets(outDir).then(
+    () => console.log(`GraphiQL bundle written to ${outDir}`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

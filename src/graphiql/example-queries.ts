@@ -1,0 +1,90 @@
+/**
+ * The tabs GraphiQL opens with: the multi-platform walkthrough (shared/reference/
+ * cosign-multiplatform-til.txt) as queries, so a first-time user sees every outcome the service
+ * explains — a signed index, an unsigned platform digest, a wrong issuer, a wrong identity — without
+ * reading the schema first.
+ *
+ * Every tab runs the same operation and differs only in its variables: the image and the policy are
+ * the two things a user edits, and one operation keeps the answer shapes comparable side by side.
+ * Pure data, shared by the browser bundle and the tests (no DOM, no Node APIs).
+ */
+
+/** One preloaded GraphiQL tab. */
+export interface ExampleTab {
+  /** What the tab shows; also the operation name, so tabs are told apart in the tab bar. */
+  readonly title: string;
+  readonly query: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/** The index the walkthrough verifies: aquasec/trivy 0.70.0, signed keyless from GitHub Actions. */
+export const WALKTHROUGH_INDEX =
+  'index.docker.io/aquasec/trivy@sha256:be1190afcb28352bfddc4ddeb71470835d16462af68d310f9f4bca710961a41e';
+/** Its linux/amd64 manifest: listed by the signed index, but carrying no signature of its own. */
+export const WALKTHROUGH_PLATFORM =
+  'index.docker.io/aquasec/trivy@sha256:85e87be1a96459c38a4eea47dc64eb2d342bb14cd4b4cef96adcf6ff03378b7c';
+
+const TRIVY_IDENTITY = 'https://github.com/aquasecurity/trivy/.*';
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** The operation every tab runs, with `name` as its operation name. */
+export function verifyOperation(name: string): string {
+  return `# ${describe(name)}
+# Edit the variables below (image and policy); policy fields are cosign's verify flags.
+query ${name}($ref: String!, $policy: PolicyInput!) {
+  image(ref: $ref) {
+    ref
+    digest
+    mediaType
+    verification(policy: $policy) {
+      verified
+      status
+      inheritedFrom
+      hint
+      errors { code message }
+      signatures {
+        verified
+        errors { code message }
+        identity { subjectAlternativeName issuer githubWorkflowRepository githubWorkflowRef }
+      }
+    }
+  }
+}
+`;
+}
+
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  VerifyIndex: 'The multi-platform index, as its publisher signed it: VERIFIED.',
+  VerifyPlatformDigest:
+    'One platform digest on its own: UNSIGNED, like cosign says ("no signatures found"); the hint names the index to verify.',
+  WrongIssuer: 'The right image, the wrong issuer: FAILED with expected/got, so you learn the right issuer.',
+  WrongIdentity:
+    'The right image, an identity regexp that does not match (triv, not trivy): FAILED with the SAN found.',
+};
+
+function describe(name: string): string {
+  return DESCRIPTIONS[name] ?? name;
+}
+
+function tab(title: string, ref: string, policy: Record<string, string>): ExampleTab {
+  return { title, query: verifyOperation(title), variables: { ref, policy } };
+}
+
+export const EXAMPLE_TABS: readonly ExampleTab[] = [
+  tab('VerifyIndex', WALKTHROUGH_INDEX, {
+    certificateIdentityRegexp: TRIVY_IDENTITY,
+    certificateOidcIssuer: GITHUB_ISSUER,
+  }),
+  tab('VerifyPlatformDigest', WALKTHROUGH_PLATFORM, {
+    certificateIdentityRegexp: TRIVY_IDENTITY,
+    certificateOidcIssuer: GITHUB_ISSUER,
+  }),
+  tab('WrongIssuer', WALKTHROUGH_INDEX, {
+    certificateIdentityRegexp: TRIVY_IDENTITY,
+    certificateOidcIssuer: 'https://google.com',
+  }),
+  tab('WrongIdentity', WALKTHROUGH_INDEX, {
+    certificateIdentityRegexp: 'https://github.com/aquasecurity/triv/.*',
+    certificateOidcIssuer: GITHUB_ISSUER,
+  }),
+];
