@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compilePolicy } from './policy/index.js';
-import { bundleEntity } from './sigstore/bundle-entity.js';
-import { bundleClaims } from './sigstore/signed-claims.js';
+import { bundleEntity, bundleClaims } from './sigstore/index.js';
 import type { TrustRoot } from './trust/index.js';
 import type { Policy } from './types.js';
 import { runSignatureCheck, type SignatureOutcome } from './verify-signature.js';

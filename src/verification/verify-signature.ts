@@ -2,11 +2,16 @@ import { X509Certificate } from '@sigstore/core';
 import type { DiscoveredSignature, PayloadClaims } from '../discovery/types.js';
 import { parsePemCertificate, readCertificateFacts } from './certificate/index.js';
 import { evaluatePolicy, type CertificateIdentityFacts, type CompiledPolicy } from './policy/index.js';
-import { bundleEntity } from './sigstore/bundle-entity.js';
-import { classifyError } from './sigstore/classify-error.js';
-import { legacyEntity, type PreparedEntity } from './sigstore/legacy-entity.js';
-import { bundleClaims, simpleSigningClaims, type SignedClaims } from './sigstore/signed-claims.js';
-import { verifyPreparedEntity } from './sigstore/verify-entity.js';
+import {
+  bundleEntity,
+  classifyError,
+  legacyEntity,
+  type PreparedEntity,
+  bundleClaims,
+  simpleSigningClaims,
+  type SignedClaims,
+  verifyPreparedEntity,
+} from './sigstore/index.js';
 import type { TrustRoot } from './trust/index.js';
 import type { SignatureVerification, VerificationIssue } from './types.js';
 import { UnreachableCaseError } from '../errors/index.js';
