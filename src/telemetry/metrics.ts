@@ -1,0 +1,107 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { BoundedLabel } from './bounded-label.js';
+
+/** Distinct registry hosts kept as label values before the rest are counted as `other`. */
+export const MAX_REGISTRY_HOST_LABELS = 50;
+
+/** Upstream calls are slower and wider-spread than our own handling: seconds, from 5 ms to 30 s. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Every metric the service exposes, in a registry of its own (not prom-client's global one, which
+ * any dependency could write into). Label values are always from small fixed sets or bounded (see
+ * {@link BoundedLabel}); never a reference, digest, repository or operation name, which callers
+ * choose and which would make each request a new time series.
+ */
+export class TelemetryMetrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'imprimatur_http_requests_total',
+    help: 'HTTP requests served, by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'imprimatur_http_request_duration_seconds',
+    help: 'Time from request to the end of the response, by route.',
+    labelNames: ['route', 'method'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly graphqlOperations = new Counter({
+    name: 'imprimatur_graphql_operations_total',
+    help: 'GraphQL operations, by operation type and outcome (success, error).',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphqlDuration = new Histogram({
+    name: 'imprimatur_graphql_operation_duration_seconds',
+    help: 'GraphQL operation time from parsing to the response, by operation type.',
+    labelNames: ['type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly verifications = new Counter({
+    name: 'imprimatur_verifications_total',
+    help: 'Digest verifications, by outcome (VERIFIED, UNSIGNED, FAILED, or error when none was reached).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly verificationDuration = new Histogram({
+    name: 'imprimatur_verification_duration_seconds',
+    help: 'Time to discover and verify the signatures of one digest.',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly registryRequests = new Counter({
+    name: 'imprimatur_registry_requests_total',
+    help: 'HTTP exchanges with registries, token services and redirect targets, by host and status (or error type).',
+    labelNames: ['host', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly registryDuration = new Histogram({
+    name: 'imprimatur_registry_request_duration_seconds',
+    help: 'Upstream latency of one HTTP exchange with a registry, by host.',
+    labelNames: ['host'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups = new Counter({
+    name: 'imprimatur_cache_lookups_total',
+    help: 'Cache look-ups, by cache namespace and result (hit, miss).',
+    labelNames: ['namespace', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  /** Registry hosts as label values, capped. */
+  readonly registryHosts = new BoundedLabel(MAX_REGISTRY_HOST_LABELS);
+
+  constructor() {
+    // Process metrics (resident memory, CPU, heap, event-loop lag, GC); collected when scraped.
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+let shared: TelemetryMetrics | undefined;
+
+/**
+ * The process's metrics. One instance per process because the things counted (the registry client,
+ * caches, the process itself) are process-wide too; created on first use.
+ */
+export function metrics(): TelemetryMetrics {
+  return (shared ??= new TelemetryMetrics());
+}
