@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
+import { createTelemetryPlugin, instrumentSchema } from '../telemetry/index.js';
 import { buildImprimaturSchema } from './schema.js';
 
 export interface ApolloOptions {
@@ -16,7 +17,8 @@ export interface ApolloOptions {
 /** Builds the schema and a started Apollo server that executes requests handed to it by `server.ts`. */
 export async function createApollo(options: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildImprimaturSchema(),
+    // Resolver spans (only when tracing is on; otherwise one flag check per field).
+    schema: instrumentSchema(await buildImprimaturSchema()),
     introspection: options.introspection,
     // Stack traces and causes can hold paths, hosts and library internals: never in responses.
     includeStacktraceInErrorResponses: false,
@@ -31,6 +33,8 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // The GraphiQL page is ours to serve (see the seam in server.ts), not Apollo's hosted sandbox.
       ApolloServerPluginLandingPageDisabled(),
+      // Operation spans and metrics, and `extensions.traceId` on every response.
+      createTelemetryPlugin<GraphQLContext>(),
     ],
   });
   await apollo.start();
