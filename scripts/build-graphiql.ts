@@ -22,7 +22,7 @@ const ENTRY = resolve(REPO_ROOT, 'src', 'graphiql', 'browser', 'main.ts');
 /** Builds the bundle into `outDir` (emptied first, so stale files are never served). */
 export async function buildGraphiQLAssets(outDir: string = DEFAULT_GRAPHIQL_OUT_DIR): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     entryPoints: { graphiql: ENTRY },
     outdir: outDir,
     bundle: true,
@@ -40,7 +40,30 @@ export async function buildGraphiQLAssets(outDir: string = DEFAULT_GRAPHIQL_OUT_
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file', '.png': 'file' },
     assetNames: '[name]-[hash]',
     logLevel: 'warning',
+    metafile: true,
   });
+  refuseDuplicateCopies(Object.keys(result.metafile.inputs));
+}
+
+/** Packages that hold React context: two copies in one bundle break the page at run time. */
+const SINGLETON_PACKAGES = ['react', 'react-dom', '@graphiql/react'];
+
+/**
+ * GraphiQL's plugins have shipped depending on a newer `@graphiql/react` than `graphiql` itself, so
+ * npm nests a second copy; the page then dies with "Tried to use … without the necessary context".
+ * package.json pins the plugins (`overrides`); this check turns a future drift into a build error
+ * instead of a blank page.
+ */
+function refuseDuplicateCopies(inputs: readonly string[]): void {
+  for (const name of SINGLETON_PACKAGES) {
+    const marker = `node_modules/${name}/`;
+    const roots = new Set(inputs.filter((p) => p.includes(marker)).map((p) => p.slice(0, p.indexOf(marker))));
+    if (roots.size > 1) {
+      throw new Error(
+        `GraphiQL bundle would contain ${roots.size} copies of ${name} (${[...roots].join(', ')})`,
+      );
+    }
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -16,6 +16,7 @@ import 'graphiql/style.css';
 interface BrowserGlobals {
   readonly document: { getElementById(id: string): unknown };
   readonly location: { readonly pathname: string };
+  readonly localStorage: { getItem(key: string): string | null };
 }
 
 const browser = globalThis as unknown as BrowserGlobals;
@@ -37,16 +38,27 @@ async function fetcher(params: unknown): Promise<unknown> {
   return response.json();
 }
 
+const tabs = EXAMPLE_TABS.map((tab) => ({
+  query: tab.query,
+  variables: JSON.stringify(tab.variables, null, 2),
+}));
+
+/**
+ * GraphiQL 4 opens the first of `defaultTabs` with its query but an empty variables editor; handing
+ * the first tab's variables over as `variables` fills it. Only on a first visit: once GraphiQL has
+ * stored tabs (under its `graphiql:` storage namespace), a `variables` prop would replace what the
+ * user typed since.
+ */
+const firstVisit = browser.localStorage.getItem('graphiql:tabState') === null;
+
 const container = browser.document.getElementById('graphiql');
 if (container === null) throw new Error('GraphiQL: the page has no #graphiql element');
 
 createRoot(container as Parameters<typeof createRoot>[0]).render(
   createElement(GraphiQL, {
     fetcher,
-    defaultTabs: EXAMPLE_TABS.map((tab) => ({
-      query: tab.query,
-      variables: JSON.stringify(tab.variables, null, 2),
-    })),
+    defaultTabs: tabs,
+    ...(firstVisit ? { variables: tabs[0]?.variables } : {}),
     defaultEditorToolsVisibility: 'variables',
   }),
 );
