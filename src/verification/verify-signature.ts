@@ -8,6 +8,7 @@ import {
   legacyEntity,
   type PreparedEntity,
   bundleClaims,
+  COSIGN_SIGN_PREDICATE_TYPE,
   simpleSigningClaims,
   type SignedClaims,
   verifyPreparedEntity,
@@ -113,7 +114,8 @@ export function signatureCheckFor(
     case 'bundle-referrer':
       return {
         prepare: () => bundleEntity(sig.bundle, undefined),
-        claims: (prepared) => bundleClaims(sig.bundle, prepared.entity, undefined),
+        claims: (prepared) =>
+          bundleClaims(sig.bundle, prepared.entity, undefined, COSIGN_SIGN_PREDICATE_TYPE),
         subjectDigest,
         discovered: sig.claims,
         certificatePem: undefined,

@@ -5,5 +5,10 @@
 export { bundleEntity } from './bundle-entity.js';
 export { classifyError } from './classify-error.js';
 export { legacyEntity, type PreparedEntity } from './legacy-entity.js';
-export { bundleClaims, simpleSigningClaims, type SignedClaims } from './signed-claims.js';
+export {
+  bundleClaims,
+  COSIGN_SIGN_PREDICATE_TYPE,
+  simpleSigningClaims,
+  type SignedClaims,
+} from './signed-claims.js';
 export { verifyPreparedEntity, type EntityCheckOptions } from './verify-entity.js';

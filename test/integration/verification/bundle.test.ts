@@ -72,6 +72,19 @@ describe('a cosign v3 Sigstore bundle attached as a referrer', () => {
     expect(codes(result)[0]).toMatch(/^(TLOG_MISMATCH|INVALID_SIGNATURE)$/);
   });
 
+  it('does not count an attestation (another predicate type) as a signature', () => {
+    const result = verifyBundle(POLICY, { predicateType: 'https://slsa.dev/provenance/v1' });
+    expect(result.status).toBe('FAILED');
+    expect(result.signatures[0]?.errors).toEqual([
+      {
+        code: 'MALFORMED_SIGNATURE',
+        message:
+          'bundle is an attestation (predicateType "https://slsa.dev/provenance/v1"), not a cosign image signature',
+      },
+    ]);
+    expect(result.signatures[0]?.identity?.subjectAlternativeName).toBe(IDENTITY);
+  });
+
   it('rejects an entry from a log the root does not trust', () => {
     expect(codes(verifyBundle(POLICY, { log: 'other' }))).toEqual(['TLOG_INVALID']);
   });
