@@ -5,7 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import {
   createApollo,
@@ -18,6 +18,14 @@ import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './
 import { createRegistryClient } from './registry/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { IndexMembership } from './services/index-membership.js';
+import {
+  createLogger,
+  createRegistryObserver,
+  METRICS_PATH,
+  observeHttpRequest,
+  serveMetrics,
+  UNMATCHED_ROUTE,
+} from './telemetry/index.js';
 import { loadTrustRoot, type TrustRoot } from './verification/index.js';
 
 /** A handler for one HTTP route. */
@@ -53,12 +61,14 @@ function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
 }
 
 /**
- * The service's HTTP server: `POST`/`GET /graphql` (GraphQL over HTTP) and `GET /healthz`
- * (200 while ready, 503 while stopping). Resolves once the schema is built and Apollo has started.
+ * The service's HTTP server: `POST`/`GET /graphql` (GraphQL over HTTP), `GET /healthz`
+ * (200 while ready, 503 while stopping) and `GET /metrics` (Prometheus). Resolves once the schema is built and Apollo has started.
  */
 export async function createServer(config: Config, deps: ServerDependencies = {}): Promise<ImprimaturServer> {
-  const logger = deps.logger ?? pino({ level: config.logLevel });
-  const registry = deps.registry ?? createRegistryClient(config.registry);
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  // The observer turns every upstream exchange into a span and into registry metrics.
+  const registry =
+    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() });
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
   // message rather than serving with no trust (or the wrong one).
   const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
@@ -79,11 +89,15 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   let route: RouteHandler = (_req, res) => sendJsonError(res, 503, 'starting', ErrorCode.SERVICE_UNAVAILABLE);
   const http = createHttpServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
-    Promise.resolve(route(req, res)).catch((error: unknown) => {
-      logger.error({ err: error }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
-      else res.destroy();
-    });
+    // The request's span, trace headers and metrics; the handler (and its error log) runs inside it.
+    void observeHttpRequest(req, res, routeLabel(req.url), () =>
+      Promise.resolve(route(req, res)).catch((error: unknown) => {
+        logger.error({ err: error }, 'unhandled error in HTTP handler');
+        if (!res.headersSent)
+          sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
+        else res.destroy();
+      }),
+    );
   });
   // Bounds on how slowly a client may send: headers within 10 s, the whole request (a body of at
   // most 1 MiB) within 30 s. Node's defaults (60 s / 300 s) let slow clients hold sockets for minutes.
@@ -110,6 +124,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
         req.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ok' : 'unavailable' }),
       );
     }
+    if (url.pathname === METRICS_PATH) return serveMetrics(req, res);
     if (url.pathname === GRAPHQL_PATH) {
       if (req.method !== 'GET' && req.method !== 'POST') return methodNotAllowed(res, 'GET, POST');
       if (!ready) return sendJsonError(res, 503, 'server is stopping', ErrorCode.SERVICE_UNAVAILABLE);
@@ -141,6 +156,19 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** The route as a metric label and span name: one of our paths, never the caller's raw path. */
+function routeLabel(rawUrl: string | undefined): string {
+  let path: string;
+  try {
+    path = new URL(rawUrl ?? '/', 'http://localhost').pathname;
+  } catch {
+    return UNMATCHED_ROUTE; // an unparseable request target; the route handler answers it
+  }
+  if (path === GRAPHQL_PATH || path === HEALTH_PATH || path === METRICS_PATH) return path;
+  if (path.startsWith(GRAPHIQL_ASSET_PREFIX)) return `${GRAPHIQL_ASSET_PREFIX}*`;
+  return UNMATCHED_ROUTE;
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

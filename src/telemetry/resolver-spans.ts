@@ -1,10 +1,5 @@
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
-import {
-  isObjectType,
-  type GraphQLFieldResolver,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from 'graphql';
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { Attr } from './attributes.js';
 import { operationSpans } from './operation-spans.js';
 import { recordFailure, tracer } from './tracer.js';
@@ -82,9 +77,12 @@ function traced(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldRe
  */
 export function instrumentSchema(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    // Duck-typed, not `isObjectType`: graphql is dual-packaged (ESM and CJS copies), and its
+    // instanceof checks throw when the schema was built by the other copy. Only object types have
+    // fields with resolvers; introspection types are graphql's own business.
+    if (type.name.startsWith('__') || !('getFields' in type)) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.resolve !== undefined) field.resolve = traced(field.resolve);
+      if ('resolve' in field && typeof field.resolve === 'function') field.resolve = traced(field.resolve);
     }
   }
   return schema;
