@@ -1,0 +1,170 @@
+import type { Keyv } from 'keyv';
+import type { BoundedMemoryStore } from './memory-store.js';
+import { isShareable, storageKey, type CacheNamespace } from './namespaces.js';
+import type { SharedTier, SharedTierHealth } from './shared-tier.js';
+
+/**
+ * Turns what a store returned into a value the caller can use, or `undefined` to refuse it. Stored
+ * values are untrusted (a shared store can be written by others); decoders check shape and, for
+ * content, recompute the digest.
+ */
+export type CacheDecoder<T> = (raw: unknown) => T | undefined;
+
+/** Where a hit came from. */
+export type CacheTier = 'memory' | 'shared';
+
+/** How one look-up ended, for metrics: `refused` is an entry that failed its decoder (damaged or poisoned). */
+export type CacheLookupOutcome = 'hit' | 'miss' | 'refused' | 'unavailable';
+
+/** Receives every look-up; the seam for metrics (see `createCache`). */
+export type CacheLookupObserver = (
+  namespace: CacheNamespace,
+  outcome: CacheLookupOutcome,
+  tier: CacheTier,
+) => void;
+
+export type CacheHealth =
+  | {
+      readonly backend: 'memory';
+      readonly status: 'ok';
+      readonly memory: { readonly entries: number; readonly bytes: number };
+    }
+  | {
+      readonly backend: 'redis';
+      /** `degraded` while Redis is unreachable: answers still come from memory and upstream. */
+      readonly status: 'ok' | 'degraded';
+      readonly memoryTier: boolean;
+      readonly redis: SharedTierHealth;
+      readonly memory: { readonly entries: number; readonly bytes: number };
+    };
+
+export interface CacheStoreParts {
+  /** keyv over the bounded memory store: process-local entries, and the first tier when asked. */
+  readonly memory: Keyv;
+  readonly memoryStore: BoundedMemoryStore;
+  /** Redis, when configured. */
+  readonly shared?: SharedTier;
+  /** With Redis: also keep shareable entries in memory in front of it. */
+  readonly memoryTier: boolean;
+  readonly observe?: CacheLookupObserver;
+  readonly now?: () => number;
+}
+
+/**
+ * The one way the service reads and writes cached values. It decides, per namespace, which tiers an
+ * entry lives in (see `isShareable`), never throws (a broken cache is a slower service, not a failed
+ * request), and refuses any stored value its decoder does not accept.
+ */
+export class CacheStore {
+  private readonly now: () => number;
+
+  constructor(private readonly parts: CacheStoreParts) {
+    this.now = parts.now ?? Date.now;
+  }
+
+  async get<T>(
+    namespace: CacheNamespace,
+    keyParts: readonly string[],
+    decode: CacheDecoder<T>,
+  ): Promise<T | undefined> {
+    const key = storageKey(namespace, keyParts);
+    if (this.usesMemory(namespace)) {
+      const raw = await this.parts.memory.get(key).catch(() => undefined);
+      if (raw !== undefined) {
+        const value = safely(decode, raw);
+        if (value !== undefined) return this.observed(namespace, 'hit', 'memory', value);
+        await this.parts.memory.delete(key).catch(() => undefined);
+        this.observed(namespace, 'refused', 'memory', undefined);
+      } else if (!this.usesShared(namespace)) {
+        return this.observed(namespace, 'miss', 'memory', undefined);
+      }
+    }
+    const shared = this.usesShared(namespace) ? this.parts.shared : undefined;
+    if (shared === undefined) return undefined;
+    const read = await shared.get(key);
+    switch (read.kind) {
+      case 'unavailable':
+      case 'miss':
+        return this.observed(namespace, read.kind, 'shared', undefined);
+      case 'hit': {
+        const value = safely(decode, read.value);
+        if (value === undefined) {
+          // Damaged or poisoned: drop it so the next fetch from upstream replaces it.
+          await shared.delete(key);
+          return this.observed(namespace, 'refused', 'shared', undefined);
+        }
+        if (this.usesMemory(namespace)) await this.promote(key, read.value, read.expiresAt);
+        return this.observed(namespace, 'hit', 'shared', value);
+      }
+      default:
+        return unreachable(read);
+    }
+  }
+
+  /** Stores `value` for `ttlMs` in every tier the namespace lives in; `ttlMs <= 0` stores nothing. */
+  async set(
+    namespace: CacheNamespace,
+    keyParts: readonly string[],
+    value: unknown,
+    ttlMs: number,
+  ): Promise<void> {
+    if (!(ttlMs > 0)) return;
+    const key = storageKey(namespace, keyParts);
+    const writes: Promise<unknown>[] = [];
+    if (this.usesMemory(namespace)) writes.push(this.parts.memory.set(key, value, ttlMs).catch(() => false));
+    const shared = this.usesShared(namespace) ? this.parts.shared : undefined;
+    if (shared !== undefined) writes.push(shared.set(key, value, ttlMs));
+    await Promise.all(writes);
+  }
+
+  health(): CacheHealth {
+    const memory = this.parts.memoryStore.size;
+    const shared = this.parts.shared;
+    if (shared === undefined) return { backend: 'memory', status: 'ok', memory };
+    const redis = shared.health();
+    return {
+      backend: 'redis',
+      status: redis.state === 'up' ? 'ok' : 'degraded',
+      memoryTier: this.parts.memoryTier,
+      redis,
+      memory,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.parts.shared?.close();
+  }
+
+  private usesShared(namespace: CacheNamespace): boolean {
+    return this.parts.shared !== undefined && isShareable(namespace);
+  }
+
+  private usesMemory(namespace: CacheNamespace): boolean {
+    return !this.usesShared(namespace) || this.parts.memoryTier;
+  }
+
+  /** Copies a shared hit into memory for no longer than it has left in the shared store. */
+  private async promote(key: string, value: unknown, expiresAt: number | undefined): Promise<void> {
+    if (expiresAt === undefined) return;
+    const left = expiresAt - this.now();
+    if (left > 0) await this.parts.memory.set(key, value, left).catch(() => false);
+  }
+
+  private observed<T>(namespace: CacheNamespace, outcome: CacheLookupOutcome, tier: CacheTier, value: T): T {
+    this.parts.observe?.(namespace, outcome, tier);
+    return value;
+  }
+}
+
+/** A decoder that throws on some odd input refuses it, like one that returns `undefined`. */
+function safely<T>(decode: CacheDecoder<T>, raw: unknown): T | undefined {
+  try {
+    return decode(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected shared read ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,181 @@
+import { RegistryError, isSha256Digest } from '../registry/index.js';
+import type {
+  FetchedManifest,
+  ReferrersList,
+  RegistryClient,
+  RepositoryRef,
+  RequestOptions,
+} from '../registry/types.js';
+import {
+  blobDecoder,
+  digestDecoder,
+  manifestDecoder,
+  referrersDecoder,
+  storedManifest,
+} from './cached-content.js';
+import type { CacheStore } from './cache-store.js';
+import type { CacheNamespace } from './namespaces.js';
+import { SingleFlight } from './single-flight.js';
+
+export interface CachingRegistryClientOptions {
+  /** Time to live per namespace in milliseconds (0: not cached); see `ttlMsFor`. */
+  readonly ttlMs: (namespace: CacheNamespace) => number;
+  /** The registry client's manifest cap; a cached manifest over it is refused like a registry answer would be. */
+  readonly maxManifestBytes: number;
+  /** Used when a caller passes no limit: the registry client's own default. */
+  readonly defaultReferrersLimit: number;
+}
+
+/**
+ * cosign's signature, attestation and SBOM tags (`sha256-<hex>.sig`, `.att`, `.sbom`) and the
+ * referrers fallback tag: these are listings ("what signatures exist"), not image names, and get
+ * the listing TTL and may be shared.
+ */
+const SIGNATURE_TAG = /^sha256-[0-9a-f]{64}(?:\.[a-z]{1,16})?$/;
+
+/**
+ * A `RegistryClient` that answers from the cache when it can and merges concurrent identical
+ * requests, so discovery and the image graph get caching without knowing about it. It only ever
+ * caches answers: an error (404, 5xx, timeout, denial) is never stored, so a registry hiccup cannot
+ * turn into a lasting "not found" or "unsigned".
+ *
+ * What is cached for how long follows from what can change: a manifest asked for by digest and a
+ * blob are immutable (long TTL); a tag → digest resolution and a signature listing can change at
+ * any time (seconds). A manifest fetched by tag is stored twice: its bytes under its computed digest
+ * (immutable) and the tag → digest link (brief).
+ */
+export class CachingRegistryClient implements RegistryClient {
+  private readonly manifests = new SingleFlight<FetchedManifest>();
+  private readonly blobs = new SingleFlight<Uint8Array>();
+  private readonly referrers = new SingleFlight<ReferrersList>();
+
+  constructor(
+    private readonly upstream: RegistryClient,
+    private readonly cache: CacheStore,
+    private readonly options: CachingRegistryClientOptions,
+  ) {}
+
+  async fetchManifest(
+    repo: RepositoryRef,
+    reference: string,
+    options?: RequestOptions,
+  ): Promise<FetchedManifest> {
+    const signal = options?.signal;
+    const byDigest = reference.includes(':');
+    // Anything malformed goes straight to the client, which owns the validation and its errors.
+    if (byDigest && !isSha256Digest(reference)) return this.upstream.fetchManifest(repo, reference, options);
+    const flightKey = JSON.stringify([repo.registry, repo.repository, reference]);
+    const what = `manifest ${repo.registry}/${repo.repository}${byDigest ? '@' : ':'}${reference}`;
+    const { value } = await this.manifests.run(
+      flightKey,
+      signal,
+      () =>
+        byDigest
+          ? this.manifestByDigest(repo, reference, signal)
+          : this.manifestByTag(repo, reference, signal),
+      (reason) => aborted(what, reason),
+    );
+    return value;
+  }
+
+  async fetchBlob(
+    repo: RepositoryRef,
+    digest: string,
+    options: RequestOptions & { readonly maxBytes: number },
+  ): Promise<Uint8Array> {
+    if (!isSha256Digest(digest)) return this.upstream.fetchBlob(repo, digest, options);
+    const { signal, maxBytes } = options;
+    const parts = [repo.registry, repo.repository, digest];
+    const { value } = await this.blobs.run(
+      JSON.stringify([...parts, maxBytes]),
+      signal,
+      async () => {
+        const cached = await this.cache.get('blob', parts, blobDecoder(digest, maxBytes));
+        if (cached !== undefined) return cached;
+        const bytes = await this.upstream.fetchBlob(repo, digest, { maxBytes, signal });
+        await this.cache.set('blob', parts, bytes, this.options.ttlMs('blob'));
+        return bytes;
+      },
+      (reason) => aborted(`blob ${repo.registry}/${repo.repository}@${digest}`, reason),
+    );
+    return value;
+  }
+
+  async listReferrers(
+    repo: RepositoryRef,
+    digest: string,
+    options?: RequestOptions & { readonly artifactType?: string; readonly limit?: number },
+  ): Promise<ReferrersList> {
+    if (!isSha256Digest(digest)) return this.upstream.listReferrers(repo, digest, options);
+    const signal = options?.signal;
+    const limit = options?.limit ?? this.options.defaultReferrersLimit;
+    const artifactType = options?.artifactType;
+    // The filter and the limit shape the answer, so they are part of the key.
+    const parts = [repo.registry, repo.repository, digest, artifactType ?? '', String(limit)];
+    const { value } = await this.referrers.run(
+      JSON.stringify(parts),
+      signal,
+      async () => {
+        const cached = await this.cache.get('referrers', parts, referrersDecoder(limit));
+        if (cached !== undefined) return cached;
+        const list = await this.upstream.listReferrers(repo, digest, { signal, limit, artifactType });
+        await this.cache.set('referrers', parts, list, this.options.ttlMs('referrers'));
+        return list;
+      },
+      (reason) => aborted(`referrers of ${repo.registry}/${repo.repository}@${digest}`, reason),
+    );
+    return value;
+  }
+
+  private async manifestByDigest(
+    repo: RepositoryRef,
+    digest: string,
+    signal: AbortSignal | undefined,
+  ): Promise<FetchedManifest> {
+    const cached = await this.cachedManifest(repo, digest);
+    if (cached !== undefined) return cached;
+    const fetched = await this.upstream.fetchManifest(repo, digest, { signal });
+    await this.storeManifest(repo, fetched);
+    return fetched;
+  }
+
+  private async manifestByTag(
+    repo: RepositoryRef,
+    tag: string,
+    signal: AbortSignal | undefined,
+  ): Promise<FetchedManifest> {
+    const namespace: CacheNamespace = SIGNATURE_TAG.test(tag) ? 'signature-tag' : 'tag';
+    const parts = [repo.registry, repo.repository, tag];
+    const digest = await this.cache.get(namespace, parts, digestDecoder);
+    if (digest !== undefined) {
+      const cached = await this.cachedManifest(repo, digest);
+      if (cached !== undefined) return cached;
+    }
+    const fetched = await this.upstream.fetchManifest(repo, tag, { signal });
+    // The digest stored is the one computed from the bytes, never a header the registry sent.
+    await Promise.all([
+      this.storeManifest(repo, fetched),
+      this.cache.set(namespace, parts, fetched.digest, this.options.ttlMs(namespace)),
+    ]);
+    return fetched;
+  }
+
+  private cachedManifest(repo: RepositoryRef, digest: string): Promise<FetchedManifest | undefined> {
+    return this.cache.get(
+      'manifest',
+      [repo.registry, repo.repository, digest],
+      manifestDecoder(digest, this.options.maxManifestBytes),
+    );
+  }
+
+  private storeManifest(repo: RepositoryRef, fetched: FetchedManifest): Promise<void> {
+    // Keyed by repository too: a digest present in one repository says nothing about another
+    // (whose access rules, or existence, may differ).
+    const parts = [repo.registry, repo.repository, fetched.digest];
+    return this.cache.set('manifest', parts, storedManifest(fetched), this.options.ttlMs('manifest'));
+  }
+}
+
+function aborted(what: string, reason: unknown): RegistryError {
+  return new RegistryError('REGISTRY_ABORTED', `request for ${what} was cancelled`, { cause: reason });
+}
