@@ -1,0 +1,144 @@
+/**
+ * `npm run demo`: a private signed world on this machine and the service in front of it, so the
+ * GraphQL graph can be explored with no cloud registry, no Sigstore account and no network.
+ *
+ * 1. Debian's `docker-registry` on a random loopback port (temporary storage).
+ * 2. A private test Sigstore (test/support/sigstore) signs a multi-platform index in both cosign
+ *    formats, plus an unsigned image and one signed by another identity (scripts/demo/world.ts).
+ * 3. The service, in this process, trusting exactly that test Sigstore (its trusted_root.json written
+ *    to a temporary directory, as an operator would configure IMPRIMATUR_TRUSTED_ROOT), on 127.0.0.1
+ *    port 4000 or PORT.
+ * 4. A self-check runs the printed queries before printing them, then the guide is printed.
+ *
+ * Ctrl-C / SIGTERM stops the service and the registry and removes every temporary directory.
+ *
+ *   npm run demo            # PORT=4100 npm run demo
+ */
+// type-graphql reads decorator metadata through this polyfill; it must load before any decorated class.
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../src/config/index.js';
+import { createServer } from '../src/server.js';
+import { REGISTRY_BINARY, startTestRegistry } from '../test/support/registry/index.js';
+import { createTestSigstore } from '../test/support/sigstore/index.js';
+import { guideText } from './demo/guide.js';
+import { ensureGraphiQLBundle, isExecutable } from './demo/prerequisites.js';
+import { demoQueries, type DemoQuery } from './demo/queries.js';
+import { pushDemoWorld } from './demo/world.js';
+
+/** How long stopping may take before the demo exits anyway (a wedged child must not hang the shell). */
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Things to undo on exit, newest first: the service before the registry it reads from. */
+const cleanups: (() => Promise<void>)[] = [];
+let stopping = false;
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      // Keep going: one failed step must not leave the registry running or a directory behind.
+      console.error(`demo: cleanup step failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+function exitAfterCleanup(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => {
+    console.error('demo: stopping timed out, exiting anyway');
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
+  void cleanUp().then(() => process.exit(code));
+}
+
+/** Demo configuration: built from defaults, not the caller's IMPRIMATUR_* environment, so it is the same everywhere. */
+function demoConfig(registryHost: string, trustedRootPath: string, authDir: string): Config {
+  const base = loadConfig({ PORT: process.env.PORT });
+  return {
+    ...base,
+    // Loopback only: the demo trusts a private test CA and must not be reachable from elsewhere.
+    host: '127.0.0.1',
+    logLevel: process.env.IMPRIMATUR_LOG_LEVEL ?? 'warn',
+    registry: {
+      ...base.registry,
+      insecureRegistries: [registryHost],
+      // A path that does not exist: no credentials of the user's ~/.docker/config.json are ever read.
+      authFile: join(authDir, 'no-credentials.json'),
+    },
+    verification: { ...base.verification, trustedRootPath },
+  };
+}
+
+/** Runs each query over HTTP exactly as printed; the guide is only printed when all give their status. */
+async function selfCheck(graphqlUrl: string, queries: readonly DemoQuery[]): Promise<void> {
+  for (const query of queries) {
+    const res = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: query.text }),
+    });
+    const body = (await res.json()) as { data?: { image?: { verification?: { status?: string } } } };
+    const status = body.data?.image?.verification?.status;
+    if (status !== query.expectedStatus) {
+      throw new Error(
+        `self-check: ${query.name} answered ${status ?? JSON.stringify(body)}, expected ${query.expectedStatus}`,
+      );
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  // `on`, not `once`: a second Ctrl-C (or tsx relaying the one the terminal already delivered) must
+  // not fall back to Node's default of dying on the spot, leaving the registry and temp dirs behind.
+  process.on('SIGINT', () => exitAfterCleanup(0));
+  process.on('SIGTERM', () => exitAfterCleanup(0));
+
+  if (!(await isExecutable(REGISTRY_BINARY))) {
+    console.error(
+      `demo: ${REGISTRY_BINARY} (Debian's CNCF distribution registry) is not installed. Install it with:`,
+    );
+    console.error('  sudo apt-get install -y docker-registry');
+    process.exit(1);
+  }
+  if ((await ensureGraphiQLBundle()) === 'built') console.log('demo: built the GraphiQL bundle into dist/');
+
+  const registry = await startTestRegistry();
+  cleanups.push(() => registry.stop());
+  const dir = await mkdtemp(join(tmpdir(), 'imprimatur-demo-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+
+  const sigstore = createTestSigstore();
+  const trustedRootPath = await sigstore.writeTrustedRoot(dir);
+  const world = await pushDemoWorld(sigstore, registry.url, registry.host);
+
+  const config = demoConfig(registry.host, trustedRootPath, dir);
+  const server = await createServer(config, { logger: pino({ level: config.logLevel }) });
+  cleanups.push(() => server.stop());
+  const { url } = await server.listen();
+
+  const queries = demoQueries(world);
+  // Also warms the service: the platform query's hint names an index only once the service has
+  // seen that index, and query 1 (run first) is what shows it.
+  await selfCheck(`${url}/graphql`, queries);
+
+  const tempDirs = [dir, dirname(registry.storageRoot)];
+  console.log(
+    guideText({ serviceUrl: url, registryUrl: registry.url, trustedRootPath, tempDirs, world, queries }),
+  );
+}
+
+main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    console.error('demo: the port is in use; choose another with PORT=<port> npm run demo');
+  } else {
+    console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  exitAfterCleanup(1);
+});

@@ -1,0 +1,50 @@
+import { curlCommand, type DemoQuery } from './queries.js';
+import { PUBLISHER, STRANGER_SAN, type DemoWorld } from './world.js';
+
+/** Everything the guide shows; plain data so the text can be built (and read) in one place. */
+export interface GuideInput {
+  readonly serviceUrl: string;
+  readonly registryUrl: string;
+  readonly trustedRootPath: string;
+  readonly tempDirs: readonly string[];
+  readonly world: DemoWorld;
+  readonly queries: readonly DemoQuery[];
+}
+
+/**
+ * The text printed once the demo world is up. Queries are printed flush left, each ending with a `}`
+ * alone on its line, so they can be copied whole (and found again by the demo's test).
+ */
+export function guideText(input: GuideInput): string {
+  const graphqlUrl = `${input.serviceUrl}/graphql`;
+  const first = input.queries[0];
+  const lines = [
+    '',
+    'imprimatur demo is running — Ctrl-C stops everything and removes the temporary files.',
+    '',
+    `  GraphiQL     ${graphqlUrl}   (open in a browser)`,
+    `  Health       ${input.serviceUrl}/healthz`,
+    `  Registry     ${input.registryUrl}   (Debian docker-registry, plain HTTP, loopback only)`,
+    `  Trust root   ${input.trustedRootPath}   (a private test Sigstore, NOT the public-good one)`,
+    `  Temp dirs    ${input.tempDirs.join(', ')}`,
+    '',
+    'The world:',
+    `  ${input.world.indexTag}  multi-platform index (4 platforms), signed twice by`,
+    `      ${PUBLISHER.san}`,
+    '      issuer https://token.actions.githubusercontent.com: a legacy .sig tag and a bundle referrer',
+    `  ${input.world.platformRef}`,
+    '      its linux/amd64 manifest: listed by the signed index, no signature of its own',
+    `  ${input.world.unsignedRef}  nobody signed it`,
+    `  ${input.world.strangerRef}  signed, by someone else: ${STRANGER_SAN}`,
+    '',
+    'Paste into GraphiQL (swap in the other references above to see them judged too):',
+  ];
+  input.queries.forEach((query, i) => {
+    lines.push('', `# ${i + 1}. ${query.name}: ${query.expect}`, query.text);
+  });
+  if (first !== undefined) {
+    lines.push('', `# The same as query 1 with curl:`, curlCommand(graphqlUrl, first));
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../support/paths.js';
+import { freePort } from '../../support/registry/index.js';
+
+/**
+ * `npm run demo` as a user runs it: a real child process (tsx loading scripts/demo.ts), its own
+ * docker-registry, the service on the PORT we choose. The test only uses what the demo prints, so a
+ * query that stops working as printed fails here.
+ */
+const READY_TIMEOUT_MS = 45_000;
+
+interface RunningDemo {
+  readonly child: ChildProcess;
+  readonly port: number;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startDemo(port: number): RunningDemo {
+  // `node --import tsx` rather than the tsx CLI: one process, so the signal we send is the one the demo gets.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(port), IMPRIMATUR_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, port, output: () => text, exited };
+}
+
+/** Waits until /healthz answers 200 and the guide (printed after the self-check) is complete. */
+async function waitUntilReady(demo: RunningDemo): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (demo.child.exitCode !== null) throw new Error(`demo exited early:\n${demo.output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${demo.port}/healthz`);
+      if (res.ok && demo.output().includes('\ncurl ')) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`demo did not become ready:\n${demo.output()}`);
+}
+
+/** A printed query: from `query <name> {` to the first `}` alone on a line. */
+function printedQuery(output: string, name: string): string {
+  const match = new RegExp(`^query ${name} \\{[\\s\\S]*?^\\}$`, 'm').exec(output);
+  if (match === null) throw new Error(`query ${name} not printed:\n${output}`);
+  return match[0];
+}
+
+describe('npm run demo', () => {
+  let demo: RunningDemo;
+
+  beforeAll(async () => {
+    demo = startDemo(await freePort());
+    await waitUntilReady(demo);
+  }, READY_TIMEOUT_MS + 5_000);
+  afterAll(() => {
+    if (demo?.child.exitCode === null) demo.child.kill('SIGKILL');
+  });
+
+  it('prints the GraphiQL URL on the chosen port and a curl for the same service', () => {
+    expect(demo.output()).toContain(`http://127.0.0.1:${demo.port}/graphql`);
+    expect(demo.output()).toMatch(new RegExp(`^curl -s http://127\\.0\\.0\\.1:${demo.port}/graphql `, 'm'));
+  });
+
+  it('answers the printed index query with VERIFIED and both signature formats', async () => {
+    const res = await fetch(`http://127.0.0.1:${demo.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: printedQuery(demo.output(), 'VerifyIndex') }),
+    });
+    expect(res.status).toBe(200);
+    type Reply = {
+      data: {
+        image: {
+          verification: {
+            status: string;
+            verified: boolean;
+            signatures: { signature: { format: string } }[];
+          };
+        };
+      };
+    };
+    const { verification } = ((await res.json()) as Reply).data.image;
+    expect(verification.status).toBe('VERIFIED');
+    expect(verification.verified).toBe(true);
+    expect(verification.signatures.map((s) => s.signature.format).sort()).toEqual([
+      'SIGSTORE_BUNDLE',
+      'SIMPLE_SIGNING',
+    ]);
+  });
+
+  it('stops cleanly on SIGINT: exit code 0, port closed, temporary directories removed', async () => {
+    const tempDirs = /^ {2}Temp dirs {4}(.+)$/m.exec(demo.output())?.[1]?.split(', ') ?? [];
+    expect(tempDirs).toHaveLength(2);
+    for (const dir of tempDirs) expect(existsSync(dir)).toBe(true);
+
+    demo.child.kill('SIGINT');
+    const { code, signal } = await demo.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    for (const dir of tempDirs) expect(existsSync(dir)).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${demo.port}/healthz`)).rejects.toThrow();
+  });
+});
