@@ -3,16 +3,19 @@ import 'reflect-metadata';
 import { pino } from 'pino';
 import { loadConfig } from './config/index.js';
 import { createServer } from './server.js';
+import { createLogger, startTracing } from './telemetry/index.js';
 
 /** How long a graceful stop may take before the process exits anyway (orchestrators kill at ~30 s). */
 const STOP_TIMEOUT_MS = 20_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
+  // Before the server exists, so the first request is already traced. Off unless OTEL_* ask for it.
+  const tracing = startTracing({ serviceVersion: process.env.npm_package_version });
   const server = await createServer(config, { logger });
   const { url } = await server.listen();
-  logger.info({ url, graphql: `${url}/graphql` }, 'imprimatur listening');
+  logger.info({ url, graphql: `${url}/graphql`, tracing: tracing.exporters }, 'imprimatur listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -24,16 +27,24 @@ async function main(): Promise<void> {
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     forced.unref();
-    server.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    // Spans still buffered are exported before exit; an unreachable collector only delays, never blocks, the exit.
+    server
+      .stop()
+      .then(() =>
+        tracing
+          .shutdown()
+          .catch((error: unknown) => logger.warn({ err: error }, 'trace export on stop failed')),
+      )
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
