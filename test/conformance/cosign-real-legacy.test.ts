@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrustRoot, verifyDigest, type Policy } from '../../src/verification/index.js';
+import { readFileSync } from 'node:fs';
+import type { LegacySignature } from '../../src/discovery/types.js';
 import { fixtureDiscovery, publicKey } from './cosign-real-fixtures.js';
 
 /**
@@ -131,5 +133,58 @@ describe('a real key-based cosign signature without Rekor', () => {
     expect(result.status).toBe('VERIFIED');
     expect(result.signatures.map((s) => s.verified)).toEqual([false, true]);
     expect(result.signatures[0]?.errors.map((e) => e.code)).toEqual(['INVALID_SIGNATURE']);
+  });
+});
+
+describe('a standalone real keyless signature from 2022 (containers/image internal/testdata)', () => {
+  const dir = '/work/shared/conformance/cosign-real/containers-image/signature/internal/testdata';
+  const payload = readFileSync(`${dir}/rekor-payload`);
+  const set = JSON.parse(readFileSync(`${dir}/rekor-set`, 'utf8')) as {
+    SignedEntryTimestamp: string;
+    Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+  };
+  const subjectDigest = 'sha256:fa93b01658e3a5a1686dc3ae55f170d8de487006fb53a28efcd12ab0710a2e5f';
+  const signature: LegacySignature = {
+    kind: 'legacy-tag',
+    subjectDigest,
+    manifestDigest: 'sha256:' + '0'.repeat(64),
+    layerDigest: 'sha256:' + '0'.repeat(64),
+    payload,
+    signature: readFileSync(`${dir}/rekor-sig`, 'utf8').trim(),
+    certificatePem: readFileSync(`${dir}/rekor-cert`, 'utf8'),
+    chainPem: undefined,
+    rekorBundle: {
+      signedEntryTimestamp: set.SignedEntryTimestamp,
+      body: set.Payload.body,
+      integratedTime: set.Payload.integratedTime,
+      logIndex: set.Payload.logIndex,
+      logId: set.Payload.logID,
+    },
+    rfc3161Timestamp: undefined,
+    claims: {
+      dockerManifestDigest: subjectDigest,
+      dockerReference: undefined,
+      type: undefined,
+      optional: {},
+    },
+    annotations: {},
+  };
+
+  it('verifies against the embedded root (Fulcio, SCT, production Rekor SET)', () => {
+    const result = verifyDigest({ subjectDigest, signatures: [signature], problems: [] }, KEYLESS, trustRoot);
+    expect(result.errors).toEqual([]);
+    expect(result.status).toBe('VERIFIED');
+  });
+
+  it('fails when the SET is swapped for the one of another entry', () => {
+    const other = fixtureDiscovery('dir-img-cosign-fulcio-rekor-valid').signatures[0];
+    if (other?.kind !== 'legacy-tag' || other.rekorBundle === undefined)
+      throw new Error('fixture must have a Rekor bundle');
+    const swapped = { ...signature, rekorBundle: other.rekorBundle };
+    const result = verifyDigest({ subjectDigest, signatures: [swapped], problems: [] }, KEYLESS, trustRoot);
+    expect(result.status).toBe('FAILED');
+    // The borrowed entry's time (2023) lies outside this 2022 certificate's 10 minutes, which is
+    // checked before the entry body; either way the borrowed entry cannot vouch for this signature.
+    expect(result.signatures[0]?.errors[0]?.code).toBe('CERTIFICATE_EXPIRED');
   });
 });
