@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { discoverSignatures, type DiscoveryLimits, type DiscoveryResult } from '../discovery/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
 import { ImprimaturError } from '../errors/index.js';
+import { traceVerification } from '../telemetry/index.js';
 import { PolicyError, verifyDigest, type TrustRoot } from '../verification/index.js';
 import type { DigestVerification, Policy, VerificationErrorCode } from '../verification/types.js';
 import type { IndexMembership } from './index-membership.js';
@@ -153,8 +154,9 @@ export class VerificationService {
     const key = JSON.stringify([repo.registry, repo.repository, digest, policy]);
     let pending = this.verifications.get(key);
     if (pending === undefined) {
-      pending = this.signaturesOf(repo, digest).then((found) =>
-        verifyDigest(found, policy, this.options.trustRoot),
+      // One `verify` span and one count per (digest, policy), discovery included.
+      pending = traceVerification({ ...repo, digest }, () =>
+        this.signaturesOf(repo, digest).then((found) => verifyDigest(found, policy, this.options.trustRoot)),
       );
       this.verifications.set(key, pending);
     }
