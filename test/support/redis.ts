@@ -18,6 +18,10 @@ export interface TestRedis {
   dbSize(): Promise<number>;
   /** SIGKILLs the server (an abrupt outage, not a clean shutdown) and waits until it is gone. */
   kill(): Promise<void>;
+  /** SIGSTOPs the server: connections stay open but nothing is answered (a hung Redis). */
+  pause(): void;
+  /** SIGCONTs a paused server. */
+  resume(): void;
   /** Starts a fresh, empty server on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -33,7 +37,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const kill = async () => {
     const running = child;
     child = undefined;
-    if (running === undefined || running.exitCode !== null) return;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
@@ -50,6 +54,8 @@ export async function startTestRedis(): Promise<TestRedis> {
       return Number(match[1]);
     },
     kill,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async restart() {
       await kill();
       child = await launch(port);

@@ -1,0 +1,59 @@
+import { createClient } from '@keyv/redis';
+import { createCache, type Cache } from '../../../src/cache/index.js';
+import { serialize } from '../../../src/cache/serializer.js';
+import { loadConfig, type CacheConfig } from '../../../src/config/index.js';
+import { createRegistryClient } from '../../../src/registry/index.js';
+import type { RegistryClient } from '../../../src/registry/types.js';
+import type { CountingProxy } from '../graph/counting-proxy.js';
+
+/** The service's cache defaults, with what a test overrides. */
+export function cacheConfig(overrides: Partial<CacheConfig> = {}): CacheConfig {
+  return { ...loadConfig({}).cache, ...overrides };
+}
+
+/** The real registry client, reaching the registry through the counting proxy, with fast test retries. */
+export function realRegistryClient(proxy: CountingProxy): RegistryClient {
+  return createRegistryClient({
+    ...loadConfig({}).registry,
+    authFile: '/nonexistent/imprimatur-test/config.json',
+    insecureRegistries: [proxy.host],
+    requestTimeoutMs: 5_000,
+    maxRetries: 0,
+    retryBaseDelayMs: 10,
+  });
+}
+
+/** A cache as the server builds it, with a short Redis retry window so outages and recoveries are quick to test. */
+export function testCache(config: CacheConfig): Cache {
+  return createCache(config, { maxManifestBytes: 4 * 1024 * 1024, redisRetryAfterMs: 100 });
+}
+
+/** Waits until `condition` holds (polling), or fails after `timeoutMs`. */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Direct access to the Redis the cache uses, as an attacker (or a bug elsewhere) with write access
+ * would have: keys and values are written in the cache's own format, so only the cache's checks
+ * stand between them and a request.
+ */
+export async function rawRedis(url: string) {
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  return {
+    keys: (pattern: string) => client.keys(pattern),
+    async write(key: string, value: unknown): Promise<void> {
+      await client.set(key, serialize({ value, expires: null }));
+    },
+    close: () => client.close(),
+  };
+}
