@@ -16,6 +16,7 @@ import {
 } from './graphql/index.js';
 import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
 import { createRegistryClient } from './registry/index.js';
+import { createRestRoutes, restRouteLabel, trustRootCheck, type ReadinessCheck } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { IndexMembership } from './services/index-membership.js';
 import {
@@ -43,6 +44,11 @@ export interface ServerDependencies {
    * by `npm run build` (src/graphiql/).
    */
   readonly graphiql?: RouteHandler;
+  /**
+   * `GET /readyz` checks beyond the trust root's, which is always checked. The hook for the cache
+   * store: its health check (e.g. a Redis PING) goes here.
+   */
+  readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
 export interface ImprimaturServer {
@@ -109,6 +115,13 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   const graphiql =
     deps.graphiql ??
     createGraphiQLHandler({ onMissingBundle: (err) => logger.warn({ err }, 'GraphiQL page unavailable') });
+  // REST (openapi/openapi.yaml) runs on the same per-request services as GraphQL.
+  const rest = createRestRoutes({
+    createServices: (signal) => createContext(contextDeps, signal),
+    readinessChecks: [trustRootCheck(trustRoot), ...(deps.readinessChecks ?? [])],
+    isAccepting: () => ready,
+    logger,
+  });
 
   route = async (req, res) => {
     // Only the path and query are used: the Host header is caller-controlled and never trusted.
@@ -132,6 +145,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       return graphql(req, res, url.search);
     }
     if (config.graphiql && url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return graphiql(req, res);
+    if (await rest.handle(req, res, url)) return;
     sendJsonError(res, 404, 'not found', ErrorCode.NOT_FOUND);
   };
   ready = true;
@@ -168,7 +182,7 @@ function routeLabel(rawUrl: string | undefined): string {
   }
   if (path === GRAPHQL_PATH || path === HEALTH_PATH || path === METRICS_PATH) return path;
   if (path.startsWith(GRAPHIQL_ASSET_PREFIX)) return `${GRAPHIQL_ASSET_PREFIX}*`;
-  return UNMATCHED_ROUTE;
+  return restRouteLabel(path) ?? UNMATCHED_ROUTE;
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
