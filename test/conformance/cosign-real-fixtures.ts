@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFORMANCE_DIR } from '../support/paths.js';
 import type { DiscoveryResult, LegacySignature, RekorBundleAnnotation } from '../../src/discovery/types.js';
 
 /** Real cosign signatures from containers/image (see NOTICE.md next to them). */
-export const FIXTURES = '/work/shared/conformance/cosign-real/containers-image/signature/fixtures';
+export const FIXTURES = join(CONFORMANCE_DIR, 'cosign-real/containers-image/signature/fixtures');
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 

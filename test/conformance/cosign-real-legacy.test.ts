@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrustRoot, verifyDigest, type Policy } from '../../src/verification/index.js';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFORMANCE_DIR } from '../support/paths.js';
 import type { LegacySignature } from '../../src/discovery/types.js';
 import { fixtureDiscovery, publicKey } from './cosign-real-fixtures.js';
 
@@ -137,7 +139,7 @@ describe('a real key-based cosign signature without Rekor', () => {
 });
 
 describe('a standalone real keyless signature from 2022 (containers/image internal/testdata)', () => {
-  const dir = '/work/shared/conformance/cosign-real/containers-image/signature/internal/testdata';
+  const dir = join(CONFORMANCE_DIR, 'cosign-real/containers-image/signature/internal/testdata');
   const payload = readFileSync(`${dir}/rekor-payload`);
   const set = JSON.parse(readFileSync(`${dir}/rekor-set`, 'utf8')) as {
     SignedEntryTimestamp: string;

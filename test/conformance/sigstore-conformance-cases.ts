@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFORMANCE_DIR } from '../support/paths.js';
 import type { Policy } from '../../src/verification/index.js';
 
-/** sigstore-conformance `bundle-verify` data (see its README.md and NOTICE.md under /work/shared). */
-export const BUNDLE_VERIFY_DIR = '/work/shared/conformance/sigstore-conformance/test/assets/bundle-verify';
+/** sigstore-conformance `bundle-verify` data (see its README.md and NOTICE.md under shared/conformance). */
+export const BUNDLE_VERIFY_DIR = join(CONFORMANCE_DIR, 'sigstore-conformance/test/assets/bundle-verify');
 
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_DIR } from '../../../test/support/paths.js';
 import { RegistryError } from '../errors.js';
 import { isAttestationDescriptor, MediaType } from '../media-types.js';
 import { parseManifest } from './parse.js';
 
 /** Real manifests from public test data; see NOTICE.md there for provenance. */
-const REAL = join(process.env.IMPRIMATUR_CONFORMANCE_DIR ?? '/work/shared/conformance', 'manifests-real');
+const REAL = join(CONFORMANCE_DIR, 'manifests-real');
 const CONTAINERS = join(REAL, 'containers-image-manifest-testdata/internal/manifest/testdata');
 const ALPINE = join(REAL, 'oci-explorer-alpine-3.23.2');
 const REGCLIENT = join(REAL, 'regclient-testdata/testdata');

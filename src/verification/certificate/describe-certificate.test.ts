@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_DIR } from '../../../test/support/paths.js';
 import { createTestSigstore } from '../../../test/support/sigstore/index.js';
 import { allowsCodeSigning } from './code-signing.js';
 import { describeCertificate } from './describe-certificate.js';
 import { pemCertificatesToDer } from './pem.js';
 
-const REAL =
-  '/work/shared/conformance/cosign-real/containers-image/extracted/dir-img-cosign-fulcio-rekor-valid';
+const REAL = join(
+  CONFORMANCE_DIR,
+  'cosign-real/containers-image/extracted/dir-img-cosign-fulcio-rekor-valid',
+);
 const sigstore = createTestSigstore();
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
