@@ -40,18 +40,20 @@ export function createTelemetryPlugin<TContext extends BaseContext>(): ApolloSer
         },
         async willSendResponse(request) {
           const type = operationType(request);
-          const failed = (request.errors?.length ?? 0) > 0;
-          const ids = currentTraceIds();
           const body = request.response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
+          const failed = (request.errors?.length ?? 0) > 0;
+          const ids = currentTraceIds();
           if (ids !== undefined)
             result.extensions = { ...result.extensions, [TRACE_ID_EXTENSION]: ids.traceId };
 
           metrics().graphqlOperations.inc({ type, outcome: failed ? 'error' : 'success' });
           metrics().graphqlDuration.observe({ type }, (performance.now() - began) / 1000);
           if (failed) {
-            // Codes only: error messages can quote registry answers.
-            const codes = [...new Set(request.errors?.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+            // Codes only, as the caller sees them after error mapping: messages can quote registry answers.
+            const codes = [
+              ...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'))),
+            ];
             span.setAttribute(Attr.ERROR_TYPE, codes.join(','));
             span.setStatus({ code: SpanStatusCode.ERROR });
           }

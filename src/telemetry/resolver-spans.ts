@@ -50,8 +50,9 @@ function traced(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldRe
       parent,
     );
     const result = context.with(trace.setSpan(parent, span), () => resolve(source, args, contextValue, info));
-    // A resolver that answers synchronously read a property or parsed its arguments: no I/O, and a
-    // span for every such field would bury the ones that matter. Its span is simply never ended, and
+    // A resolver that answers synchronously read a property: no I/O, and a span for every such field
+    // would bury the ones that matter. (type-graphql runs the methods of resolver classes, where all
+    // our I/O starts, asynchronously; plain object-type properties resolve synchronously.) Its span is simply never ended, and
     // the SDK exports only ended spans (it keeps no reference to open ones, so nothing accumulates).
     if (!isPromiseLike(result)) return result;
     resolverSpans.set(info.path, span);
