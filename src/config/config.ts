@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ImprimaturError } from '../errors/index.js';
+import { parseHostPattern } from '../security/index.js';
 
 /** Typed, validated configuration. Loaded once at start-up from the environment. */
 export interface Config {
@@ -26,6 +27,15 @@ export interface RegistryConfig {
    * answering over plain HTTP could be anyone on the path.
    */
   readonly insecureRegistries: readonly string[];
+  /**
+   * `IMPRIMATUR_ALLOWED_REGISTRIES`, comma-separated host patterns (`ghcr.io`, `*.example.com`,
+   * `registry.local:5000`). When set, only these hosts (and the insecure registries) are contacted:
+   * registries, their token realms and redirect targets — so list the storage hosts your registries
+   * redirect blob downloads to. Unset (or absent here): any host with a public address. Either way,
+   * non-public addresses (loopback, private, link-local such as cloud metadata) are only reached for
+   * hosts listed here or in `insecureRegistries`. See SECURITY.md.
+   */
+  readonly allowedRegistries?: readonly string[];
   /** Per HTTP request timeout (headers and body). `IMPRIMATUR_REGISTRY_TIMEOUT_MS`, default 15000. */
   readonly requestTimeoutMs: number;
   /** Retries on 429/5xx/network errors. `IMPRIMATUR_REGISTRY_MAX_RETRIES`, default 3. */
@@ -122,6 +132,19 @@ function list(env: Env, name: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** A list of host patterns, each checked now so a typo stops start-up instead of refusing requests later. */
+function hostPatterns(env: Env, name: string): string[] {
+  const entries = list(env, name);
+  for (const entry of entries) {
+    try {
+      parseHostPattern(entry);
+    } catch (error) {
+      throw new ConfigError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return entries;
+}
+
 function redisUrl(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
@@ -147,7 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.IMPRIMATUR_LOG_LEVEL?.trim() || 'info',
     registry: {
       authFile: env.IMPRIMATUR_REGISTRY_AUTH_FILE?.trim() || join(homedir(), '.docker', 'config.json'),
-      insecureRegistries: list(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),
+      insecureRegistries: hostPatterns(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),
+      allowedRegistries: hostPatterns(env, 'IMPRIMATUR_ALLOWED_REGISTRIES'),
       requestTimeoutMs: integer(env, 'IMPRIMATUR_REGISTRY_TIMEOUT_MS', 15_000, 1),
       maxRetries: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRIES', 3, 0, 10),
       retryBaseDelayMs: integer(env, 'IMPRIMATUR_REGISTRY_RETRY_BASE_MS', 200, 0),

@@ -1,5 +1,6 @@
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { RegistryConfig } from '../config/index.js';
+import { createGuardedConnector, OutboundPolicy, type HostResolver } from '../security/index.js';
 import { fetchBlobFrom } from './blobs.js';
 import { resolveEndpoint, validateRepository, type Endpoint } from './endpoint.js';
 import { fetchManifestFrom, type ManifestFetchContext } from './manifests.js';
@@ -13,8 +14,14 @@ import type { RegistryClient, RepositoryRef } from './types.js';
 
 /** Hooks for tests and embedding; production code passes none. */
 export interface RegistryClientOptions {
-  /** The undici dispatcher (connection pool) to use; defaults to undici's global one. */
+  /**
+   * The undici dispatcher (connection pool) to use. Default: one whose connections apply the outbound
+   * address check (src/security). One passed here is used as is: only the name-level checks
+   * (allow-list, IP literals) then apply, not the check of resolved addresses.
+   */
   readonly dispatcher?: Dispatcher;
+  /** Resolves registry host names for the default dispatcher; defaults to `dns.lookup`. Tests map names to chosen addresses. */
+  readonly resolver?: HostResolver;
   /** Source of jitter in [0, 1); defaults to `Math.random`. */
   readonly random?: () => number;
   /** Clock for token expiry and `Retry-After` dates; defaults to `Date.now`. */
@@ -36,8 +43,18 @@ export function createRegistryClient(
   options: RegistryClientOptions = {},
 ): RegistryClient {
   const now = options.now ?? Date.now;
+  const policy = new OutboundPolicy({
+    allowedRegistries: config.allowedRegistries ?? [],
+    insecureRegistries: config.insecureRegistries,
+  });
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connect: createGuardedConnector(policy, options.resolver ? { resolver: options.resolver } : {}),
+    });
   const http = new HttpClient({
-    dispatcher: options.dispatcher,
+    dispatcher,
+    policy,
     timeoutMs: config.requestTimeoutMs,
     retry: {
       maxRetries: config.maxRetries,

@@ -19,6 +19,8 @@ export type RegistryErrorCode =
   | 'INVALID_MANIFEST'
   | 'INVALID_REQUEST'
   | 'INSECURE_REGISTRY'
+  /** Refused by the outbound policy (allow-list, non-public address) before connecting: see src/security. */
+  | 'REGISTRY_FORBIDDEN'
   | 'AUTH_CONFIG_INVALID'
   | 'REGISTRY_PROTOCOL_ERROR';
 

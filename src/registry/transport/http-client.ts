@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { OutboundPolicy } from '../../security/index.js';
 import { isInsecureHost } from '../endpoint.js';
 import { RegistryError } from '../errors.js';
 import { sleep } from './abortable.js';
@@ -15,6 +16,11 @@ export interface HttpClientSettings {
   readonly now: () => number;
   /** Told about every exchange (for traces and metrics); absent means nobody is listening. */
   readonly observer?: ExchangeObserver;
+  /**
+   * Where requests may go (allow-list, IP literals), checked before every hop: the registry, its
+   * token realm and every redirect target. Absent means no name-level check.
+   */
+  readonly policy?: OutboundPolicy;
 }
 
 /**
@@ -62,6 +68,11 @@ export class HttpClient {
     let url = req.url;
     let headers = req.headers;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      // Every hop, not just the first: a redirect is the registry choosing where we go next.
+      const refusal = this.settings.policy?.checkUrl(url);
+      if (refusal !== undefined) {
+        throw new RegistryError('REGISTRY_FORBIDDEN', `${refusal.message} (${req.what})`, { cause: refusal });
+      }
       const response = await this.observedExchange({ ...req, url, headers }, signal, attempt);
       const location =
         response.status >= 300 && response.status < 400 ? response.headers.get('location') : undefined;

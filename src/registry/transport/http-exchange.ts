@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { OutboundRefusedError } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
 import { abortedError } from './abortable.js';
 
@@ -120,6 +121,10 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
     if (error instanceof RegistryError) {
       controller.abort();
       throw error;
+    }
+    if (error instanceof OutboundRefusedError) {
+      // The connector refused the address before connecting: policy, not the network, so permanent.
+      throw new RegistryError('REGISTRY_FORBIDDEN', `${error.message} (${req.what})`, { cause: error });
     }
     if (timedOut) {
       throw new RegistryError(

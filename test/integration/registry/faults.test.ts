@@ -301,7 +301,10 @@ describe('registry faults', () => {
   describe('when the host is not configured insecure', () => {
     it('speaks HTTPS to it, so a plain-HTTP registry cannot answer', async () => {
       fake.handle((_req, res) => serveManifest(res));
-      const strict = createRegistryClient(testRegistryConfig({ insecureRegistries: [], maxRetries: 0 }));
+      // Allowed by name, so the loopback address is not what refuses it (see src/security).
+      const strict = createRegistryClient(
+        testRegistryConfig({ insecureRegistries: [], allowedRegistries: [fake.host], maxRetries: 0 }),
+      );
       await expect(strict.fetchManifest(repo(), image.digest)).rejects.toMatchObject({
         code: 'REGISTRY_UNAVAILABLE',
       });
