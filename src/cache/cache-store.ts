@@ -31,7 +31,10 @@ export type CacheHealth =
     }
   | {
       readonly backend: 'redis';
-      /** `degraded` while Redis is unreachable: answers still come from memory and upstream. */
+      /**
+       * `degraded` while Redis is unreachable or not yet connected: answers still come from memory
+       * and the registry, so this is for dashboards and alerts, not a reason to stop serving.
+       */
       readonly status: 'ok' | 'degraded';
       readonly memoryTier: boolean;
       readonly redis: SharedTierHealth;

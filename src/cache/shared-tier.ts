@@ -7,8 +7,11 @@ export type SharedRead =
   | { readonly kind: 'unavailable' };
 
 export interface SharedTierHealth {
-  /** `down` after a failed or timed-out call, until a later call succeeds. */
-  readonly state: 'up' | 'down';
+  /**
+   * `connecting` until the first connection, `down` after a failed or timed-out call until a later
+   * call succeeds or the client reconnects.
+   */
+  readonly state: 'connecting' | 'up' | 'down';
   readonly since: Date;
   /** Message of the last failure (never the URL: it may hold a password). */
   readonly lastError: string | undefined;
@@ -33,7 +36,7 @@ export interface SharedTierOptions {
  * Recovery needs no action: once a call succeeds again the store is used again.
  */
 export class SharedTier {
-  private state: 'up' | 'down' = 'up';
+  private state: SharedTierHealth['state'] = 'connecting';
   private since: Date;
   private lastError: string | undefined;
   private failures = 0;
@@ -57,7 +60,6 @@ export class SharedTier {
 
   /** The connection is (re-)established: use the store again now, without waiting for a probe. */
   markAvailable(): void {
-    this.nextAttemptAt = 0;
     this.recordSuccess();
   }
 
@@ -103,7 +105,7 @@ export class SharedTier {
   }
 
   private shouldTry(): boolean {
-    if (this.state === 'up') return true;
+    if (this.state !== 'down') return true;
     const now = this.now();
     if (now < this.nextAttemptAt) return false;
     // One probe per window: calls arriving while it is in flight keep skipping.
@@ -127,6 +129,7 @@ export class SharedTier {
 
   private recordSuccess(): void {
     if (this.state === 'up') return;
+    this.nextAttemptAt = 0;
     this.state = 'up';
     this.since = new Date(this.now());
   }

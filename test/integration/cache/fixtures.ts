@@ -24,8 +24,8 @@ export function realRegistryClient(proxy: CountingProxy): RegistryClient {
 }
 
 /** A cache as the server builds it, with a short Redis retry window so outages and recoveries are quick to test. */
-export function testCache(config: CacheConfig): Cache {
-  return createCache(config, { maxManifestBytes: 4 * 1024 * 1024, redisRetryAfterMs: 100 });
+export function testCache(config: CacheConfig, redisRetryAfterMs = 100): Cache {
+  return createCache(config, { maxManifestBytes: 4 * 1024 * 1024, redisRetryAfterMs });
 }
 
 /** Waits until `condition` holds (polling), or fails after `timeoutMs`. */
@@ -53,6 +53,9 @@ export async function rawRedis(url: string) {
     keys: (pattern: string) => client.keys(pattern),
     async write(key: string, value: unknown): Promise<void> {
       await client.set(key, serialize({ value, expires: null }));
+    },
+    async writeText(key: string, text: string): Promise<void> {
+      await client.set(key, text);
     },
     close: () => client.close(),
   };
