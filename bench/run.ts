@@ -1,0 +1,68 @@
+// type-graphql reads decorator metadata through this polyfill; it must load before the service does.
+import 'reflect-metadata';
+import { availableParallelism, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { measureCacheMemory } from './cache-memory.js';
+import { measureColdLatency } from './cold-latency.js';
+import { SEED_MINIMUM } from './registry-minimum.js';
+import { figureRows, renderTable } from './report.js';
+import { measureStampede, STAMPEDE_QUERIES } from './stampede.js';
+import { measureWarmThroughput } from './warm-throughput.js';
+import { buildWorld } from './world.js';
+
+/**
+ * `npm run bench` (table) or `npm run bench -- --json` (the table on stderr, one JSON object on the
+ * last line of stdout). Every figure is a ratio or a count taken in this one run, so that a slow or
+ * busy machine moves both sides of a ratio instead of the figure; see bench/README.md.
+ */
+const json = process.argv.includes('--json');
+// With --json, stdout carries only the JSON line; progress and the table go to stderr.
+const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+const began = performance.now();
+const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  const startedAt = performance.now();
+  const result = await work();
+  say(`  ${name}: ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  return result;
+};
+
+say('imprimatur bench: building the world (registry, counting proxy, private Sigstore, signed images)');
+const world = await step('world', buildWorld);
+try {
+  const cold = await step('cold latency', () => measureColdLatency(world));
+  const stampede = await step('stampede', () => measureStampede(world));
+  const warm = await step('warm throughput', () => measureWarmThroughput(world));
+  const memory = await step('cache memory', measureCacheMemory);
+  const rows = figureRows({
+    warm,
+    cold,
+    registryRequestsMinimum: SEED_MINIMUM,
+    stampede,
+    stampedeQueries: STAMPEDE_QUERIES,
+    memory,
+  });
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+  };
+  say('');
+  say(renderTable(rows));
+  say('');
+  say(`cold query fetched: ${cold.requestLog.join(', ')}`);
+  say(
+    `${machine.date}, node ${machine.node}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB; ` +
+      `${rows.filter((r) => r.met).length}/${rows.length} targets met; ` +
+      `${((performance.now() - began) / 1000).toFixed(0)} s`,
+  );
+  if (json) {
+    const figures = Object.fromEntries(rows.map((r) => [r.figure, r.value]));
+    const met = Object.fromEntries(rows.map((r) => [r.figure, r.met]));
+    process.stdout.write(
+      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, memory } })}\n`,
+    );
+  }
+} finally {
+  await world.stop();
+}

@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../src/config/index.js';
+import { createServer } from '../src/server.js';
+import { SEED_POLICY, type BenchWorld } from './world.js';
+
+/**
+ * The query every verification figure is about: what a client asks to decide whether to run an
+ * image (the overall verdict and, per signature, who signed it).
+ */
+export const VERIFICATION_QUERY = `query($ref: String!, $policy: PolicyInput!) {
+  image(ref: $ref) {
+    digest
+    verification(policy: $policy) {
+      digest verified status
+      errors { code message }
+      signatures { verified identity { subjectAlternativeName issuer } signature { format } }
+    }
+  }
+}`;
+
+/** The POST body for `VERIFICATION_QUERY` about `ref` under the seed policy. */
+export function verificationBody(ref: string): string {
+  return JSON.stringify({ query: VERIFICATION_QUERY, variables: { ref, policy: SEED_POLICY } });
+}
+
+export const GRAPHQL_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/graphql-response+json, application/json',
+} as const;
+
+/** A running service under test. */
+export interface BenchService {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh service (own registry client, own cache, no connections yet) over the world's proxy,
+ * trusting the world's private Sigstore. Everything else is the production default from
+ * `loadConfig({})` — registry timeouts and retries included (the test helper shortens them, which
+ * would turn a slow registry under a stampede into failures production would not have). Logging is
+ * silent: writing logs is not what is measured.
+ */
+export async function startBenchService(world: BenchWorld): Promise<BenchService> {
+  const defaults = loadConfig({});
+  const config: Config = {
+    ...defaults,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    registry: {
+      ...defaults.registry,
+      authFile: '/nonexistent/imprimatur-bench/config.json',
+      insecureRegistries: [world.proxy.host],
+    },
+    verification: { ...defaults.verification, trustedRootPath: world.trustedRootPath },
+  };
+  const server = await createServer(config, { logger: pino({ level: 'silent' }) });
+  const { url } = await server.listen();
+  return { url, stop: () => server.stop() };
+}
+
+/** The part of the answer the bench checks. */
+export interface VerificationAnswer {
+  readonly data?: { readonly image?: { readonly verification?: { readonly status?: string } } } | null;
+  readonly errors?: readonly unknown[];
+}
+
+/**
+ * Sends one verification query and returns how long it took, in ms. Throws unless the answer is a
+ * clean VERIFIED: a fast wrong answer must never be counted as a fast answer.
+ */
+export async function timedVerification(serviceUrl: string, ref: string): Promise<number> {
+  const startedAt = performance.now();
+  const res = await fetch(`${serviceUrl}/graphql`, {
+    method: 'POST',
+    headers: GRAPHQL_HEADERS,
+    body: verificationBody(ref),
+  });
+  const body = (await res.json()) as VerificationAnswer;
+  const elapsed = performance.now() - startedAt;
+  assertVerified(ref, res.status, body);
+  return elapsed;
+}
+
+export function assertVerified(ref: string, status: number, body: VerificationAnswer): void {
+  const verdict = body.data?.image?.verification?.status;
+  if (
+    status !== 200 ||
+    body.errors !== undefined ||
+    (verdict !== 'VERIFIED' && verdict !== 'VERIFIED_VIA_INDEX')
+  ) {
+    throw new Error(
+      `verification of ${ref} did not succeed: HTTP ${status} ${JSON.stringify(body).slice(0, 500)}`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { startBareApollo, BARE_QUERY_BODY } from './bare-apollo.js';
+import { runLoad, type LoadResult } from './load.js';
+import { GRAPHQL_HEADERS, startBenchService, timedVerification, verificationBody } from './service.js';
+import type { BenchWorld } from './world.js';
+
+export interface WarmThroughput {
+  readonly serviceRequestsPerSecond: number;
+  readonly bareApolloRequestsPerSecond: number;
+  /** service ÷ bare Apollo, both measured in this run. */
+  readonly ratio: number;
+  readonly serviceLatencyP99Ms: number;
+  /** Registry requests made by one verification query right after the same query was answered. */
+  readonly registryRequestsWarm: number;
+  /** Registry requests made during the whole warm load, and how many queries that load answered. */
+  readonly registryRequestsDuringLoad: number;
+  readonly queriesDuringLoad: number;
+}
+
+/** Load per measured round, and the rounds: alternating so drift on a shared machine hits both sides. */
+const CONNECTIONS = 10;
+const WARMUP_SECONDS = 2;
+const ROUND_SECONDS = 5;
+const ROUNDS = 2;
+
+/**
+ * Warm throughput: the seed query, asked once so everything it needs is cached, then repeated by
+ * autocannon. The bare Apollo server answering `{ ok }` is measured in the same run, interleaved.
+ */
+export async function measureWarmThroughput(world: BenchWorld): Promise<WarmThroughput> {
+  const service = await startBenchService(world);
+  const bare = await startBareApollo();
+  try {
+    await timedVerification(service.url, world.seedRef);
+    world.proxy.reset();
+    await timedVerification(service.url, world.seedRef);
+    const registryRequestsWarm = world.proxy.arrived();
+
+    const serviceLoad = { url: `${service.url}/graphql`, body: verificationBody(world.seedRef) };
+    const bareLoad = { url: bare.url, body: BARE_QUERY_BODY };
+    const load = (target: { url: string; body: string }, durationSeconds: number) =>
+      runLoad({ ...target, headers: GRAPHQL_HEADERS, connections: CONNECTIONS, durationSeconds }).then(valid);
+    // Warm-up rounds (JIT, connection pools) that are not counted.
+    await load(bareLoad, WARMUP_SECONDS);
+    await load(serviceLoad, WARMUP_SECONDS);
+
+    const bareRuns: LoadResult[] = [];
+    const serviceRuns: LoadResult[] = [];
+    world.proxy.reset();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      bareRuns.push(await load(bareLoad, ROUND_SECONDS));
+      serviceRuns.push(await load(serviceLoad, ROUND_SECONDS));
+    }
+    const registryRequestsDuringLoad = world.proxy.arrived();
+    // The answers under load were 2xx; this checks one of them is still the right one.
+    await timedVerification(service.url, world.seedRef);
+
+    const serviceRps = mean(serviceRuns.map((r) => r.requestsPerSecond));
+    const bareRps = mean(bareRuns.map((r) => r.requestsPerSecond));
+    return {
+      serviceRequestsPerSecond: serviceRps,
+      bareApolloRequestsPerSecond: bareRps,
+      ratio: serviceRps / bareRps,
+      serviceLatencyP99Ms: Math.max(...serviceRuns.map((r) => r.latencyP99Ms)),
+      registryRequestsWarm,
+      registryRequestsDuringLoad,
+      queriesDuringLoad: serviceRuns.reduce((sum, r) => sum + r.total, 0),
+    };
+  } finally {
+    await bare.stop();
+    await service.stop();
+  }
+}
+
+/** A run with failed requests measured something other than answers: it is an error, not a figure. */
+function valid(result: LoadResult): LoadResult {
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`load run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return result;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}

@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildImage,
+  buildIndex,
+  FOUR_PLATFORMS,
+  pushImage,
+  pushIndex,
+  startTestRegistry,
+  type BuiltImage,
+  type BuiltIndex,
+  type TestRegistry,
+} from '../test/support/registry/index.js';
+import {
+  createTestSigstore,
+  pushBundleReferrer,
+  pushLegacySignatures,
+} from '../test/support/sigstore/index.js';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+
+/** The repository and tag of the seed image: the cosign multi-platform TIL's `aquasec/trivy:0.70.0`. */
+export const SEED_REPOSITORY = 'aquasec/trivy';
+export const SEED_TAG = '0.70.0';
+const SAN = 'https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v0.70.0';
+const ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** `cosign verify --certificate-identity-regexp … --certificate-oidc-issuer …` of the TIL. */
+export const SEED_POLICY = {
+  certificateIdentityRegexp: 'https://github.com/aquasecurity/.*',
+  certificateOidcIssuer: ISSUER,
+} as const;
+
+/** How many distinct signed single-platform images sit next to the seed index. */
+export const DISTINCT_IMAGES = 50;
+const PUSH_CONCURRENCY = 10;
+
+/**
+ * The world every figure is measured in: a real `docker-registry` on loopback, the counting proxy in
+ * front of it, and a private Sigstore whose trusted root the service is configured with. Fixtures
+ * come from `test/support` (never from `src/`), as in the integration tests.
+ */
+export interface BenchWorld {
+  readonly registry: TestRegistry;
+  readonly proxy: CountingProxy;
+  /** `trusted_root.json` of the private Sigstore, for `verification.trustedRootPath`. */
+  readonly trustedRootPath: string;
+  /** The 4-platform Docker manifest list, signed twice (legacy `.sig` tag and a bundle referrer). */
+  readonly seed: BuiltIndex;
+  /** `PROXY/aquasec/trivy:0.70.0`: how the service is asked about the seed. */
+  readonly seedRef: string;
+  /** `PROXY/bench/app-NN@sha256:…`, each signed once (alternating legacy and bundle). */
+  readonly distinctRefs: readonly string[];
+  stop(): Promise<void>;
+}
+
+export async function buildWorld(): Promise<BenchWorld> {
+  const registry = await startTestRegistry();
+  const proxy = await startCountingProxy(registry.url);
+  const dir = await mkdtemp(join(tmpdir(), 'imprimatur-bench-'));
+  const sigstore = createTestSigstore();
+  const trustedRootPath = await sigstore.writeTrustedRoot(dir);
+  // Pushed straight to the registry: setting up the world is not what is counted.
+  const target = { url: registry.url };
+  const sign = () => sigstore.issueCertificate({ san: { uri: SAN }, issuer: ISSUER });
+
+  const seed = buildIndex(
+    FOUR_PLATFORMS.map((p) => buildImage(p, 'docker')),
+    'docker',
+  );
+  await pushIndex(target, SEED_REPOSITORY, seed, SEED_TAG);
+  // The service reaches the registry through the proxy, so that is the host the signer named.
+  const seedRepository = `${proxy.host}/${SEED_REPOSITORY}`;
+  await pushLegacySignatures(target, SEED_REPOSITORY, seed.digest, [
+    sigstore.signLegacy({ imageDigest: seed.digest, dockerReference: seedRepository, identity: sign() }),
+  ]);
+  await pushBundleReferrer(
+    target,
+    SEED_REPOSITORY,
+    seed,
+    sigstore.signBundle({ imageDigest: seed.digest, identity: sign() }),
+  );
+
+  /** `bench/app-NN`, signed once: even numbers in the legacy `.sig` tag, odd ones as a bundle referrer. */
+  const pushSignedImage = async (n: number): Promise<string> => {
+    const repository = `bench/app-${String(n).padStart(2, '0')}`;
+    const image: BuiltImage = buildImage({ os: 'linux', architecture: n % 2 === 0 ? 'amd64' : 'arm64' });
+    await pushImage(target, repository, image, 'v1');
+    if (n % 2 === 0) {
+      const dockerReference = `${proxy.host}/${repository}`;
+      await pushLegacySignatures(target, repository, image.digest, [
+        sigstore.signLegacy({ imageDigest: image.digest, dockerReference, identity: sign() }),
+      ]);
+    } else {
+      const bundle = sigstore.signBundle({ imageDigest: image.digest, identity: sign() });
+      await pushBundleReferrer(target, repository, image, bundle);
+    }
+    return `${proxy.host}/${repository}@${image.digest}`;
+  };
+  // Pushed a few at a time: one by one, the registry's filesystem writes make this the slowest part
+  // of the run, and how fast the world is built is not what is measured.
+  const distinctRefs: string[] = [];
+  for (let first = 0; first < DISTINCT_IMAGES; first += PUSH_CONCURRENCY) {
+    const batch = Array.from(
+      { length: Math.min(PUSH_CONCURRENCY, DISTINCT_IMAGES - first) },
+      (_, i) => first + i,
+    );
+    distinctRefs.push(...(await Promise.all(batch.map((n) => pushSignedImage(n)))));
+  }
+
+  return {
+    registry,
+    proxy,
+    trustedRootPath,
+    seed,
+    seedRef: `${seedRepository}:${SEED_TAG}`,
+    distinctRefs,
+    async stop() {
+      await proxy.stop();
+      await registry.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
