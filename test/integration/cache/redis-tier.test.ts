@@ -52,18 +52,19 @@ describe('the Redis tier', () => {
   });
 
   /** A cache as one service process would have it, connected (ready) to the test Redis. */
-  async function process(
+  async function startProcess(
     overrides: Parameters<typeof cacheConfig>[0] = {},
+    retryAfterMs = 100,
   ): Promise<{ cache: Cache; client: RegistryClient }> {
-    const cache = testCache(cacheConfig({ url: redis.url, ...overrides }));
+    const cache = testCache(cacheConfig({ url: redis.url, ...overrides }), retryAfterMs);
     caches.push(cache);
     await eventually(() => cache.health().status === 'ok');
     return { cache, client: cache.wrapRegistry(upstream) };
   }
 
   it('gives a second process the manifest bytes the first one fetched, intact, without asking the registry', async () => {
-    const first = await process();
-    const second = await process();
+    const first = await startProcess();
+    const second = await startProcess();
     const fetched = await first.client.fetchManifest(repo, image.digest);
     const shared = await second.client.fetchManifest(repo, image.digest);
     expect(proxy.manifestGets()).toBe(1);
@@ -73,8 +74,8 @@ describe('the Redis tier', () => {
   });
 
   it('gives a second process blob bytes intact through Redis', async () => {
-    const first = await process();
-    const second = await process();
+    const first = await startProcess();
+    const second = await startProcess();
     const digest = sha256Digest(image.config);
     await first.client.fetchBlob(repo, digest, { maxBytes: 1 << 20 });
     const shared = await second.client.fetchBlob(repo, digest, { maxBytes: 1 << 20 });
@@ -84,8 +85,8 @@ describe('the Redis tier', () => {
   });
 
   it('keeps tag resolutions out of Redis: each process resolves tags itself', async () => {
-    const first = await process();
-    const second = await process();
+    const first = await startProcess();
+    const second = await startProcess();
     await first.client.fetchManifest(repo, 'v1');
     const redisKeys = await withRaw((raw) => raw.keys('imprimatur:v1:*'));
     expect(redisKeys.some((key) => key.startsWith('imprimatur:v1:manifest:'))).toBe(true);
@@ -97,7 +98,7 @@ describe('the Redis tier', () => {
 
   describe('when Redis holds a poisoned entry', () => {
     it('refuses manifest bytes that do not hash to the digest asked for, and fetches the real ones', async () => {
-      const victim = await process();
+      const victim = await startProcess();
       const key = `imprimatur:v1:manifest:${JSON.stringify([repo.registry, repo.repository, image.digest])}`;
       // A valid manifest, just not the one with this digest: parsing alone would accept it.
       await withRaw((raw) => raw.write(key, { bytes: other.manifest, mediaType: other.mediaType }));
@@ -108,7 +109,7 @@ describe('the Redis tier', () => {
     });
 
     it('refuses blob bytes that do not hash to their digest', async () => {
-      const victim = await process();
+      const victim = await startProcess();
       const digest = sha256Digest(image.config);
       const key = `imprimatur:v1:blob:${JSON.stringify([repo.registry, repo.repository, digest])}`;
       await withRaw((raw) => raw.write(key, new TextEncoder().encode('{"architecture":"evil"}')));
@@ -118,14 +119,14 @@ describe('the Redis tier', () => {
     });
 
     it('ignores a planted tag resolution, because tags are never read from Redis', async () => {
-      const victim = await process();
+      const victim = await startProcess();
       const key = `imprimatur:v1:tag:${JSON.stringify([repo.registry, repo.repository, 'v1'])}`;
       await withRaw((raw) => raw.write(key, other.digest));
       expect((await victim.client.fetchManifest(repo, 'v1')).digest).toBe(image.digest);
     });
 
     it('treats an entry that is not in the cache format as a miss', async () => {
-      const victim = await process();
+      const victim = await startProcess();
       const key = `imprimatur:v1:manifest:${JSON.stringify([repo.registry, repo.repository, image.digest])}`;
       await withRaw((raw) => raw.writeText(key, '{"value":{"bytes":{"$t":"bytes","v":7}}}'));
       expect((await victim.client.fetchManifest(repo, image.digest)).digest).toBe(image.digest);
@@ -134,7 +135,7 @@ describe('the Redis tier', () => {
 
   describe('when Redis goes away mid-run', () => {
     it('keeps answering correctly from the registry, reports it, and uses Redis again once it is back', async () => {
-      const { cache, client } = await process();
+      const { cache, client } = await startProcess();
       await client.fetchManifest(repo, image.digest);
       expect(await redis.dbSize()).toBeGreaterThan(0);
 
@@ -157,7 +158,7 @@ describe('the Redis tier', () => {
     });
 
     it('answers from the memory tier, when there is one, while Redis is down', async () => {
-      const { client } = await process({ memoryTier: true });
+      const { client } = await startProcess({ memoryTier: true });
       await client.fetchManifest(repo, image.digest);
       await redis.kill();
       const during = await client.fetchManifest(repo, image.digest);
@@ -169,7 +170,7 @@ describe('the Redis tier', () => {
 
   describe('when Redis hangs', () => {
     it('costs a request no more than the cache timeout, then skips Redis until it answers again', async () => {
-      const { cache, client } = await process({ timeoutMs: 150 }, 1_000);
+      const { cache, client } = await startProcess({ timeoutMs: 150 }, 1_000);
       redis.pause();
       try {
         const started = Date.now();
