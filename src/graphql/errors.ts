@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ImprimaturError } from '../errors/index.js';
+import { isTokenLimitMessage, QueryLimitError, type QueryLimitCode } from '../security/index.js';
 
 /**
  * Every `extensions.code` a caller can see. Public API: values are never renamed, only added.
@@ -8,6 +9,8 @@ import { ImprimaturError } from '../errors/index.js';
  */
 export enum ErrorCode {
   INVALID_REFERENCE = 'INVALID_REFERENCE',
+  /** The verification policy is unusable (no identity/issuer, a regexp RE2 refuses, a bad key). */
+  INVALID_POLICY = 'INVALID_POLICY',
   TOO_MANY_REFERENCES = 'TOO_MANY_REFERENCES',
   TOO_MANY_REGISTRY_REQUESTS = 'TOO_MANY_REGISTRY_REQUESTS',
   MANIFEST_UNKNOWN = 'MANIFEST_UNKNOWN',
@@ -30,6 +33,12 @@ export enum ErrorCode {
   INVALID_MANIFEST = 'INVALID_MANIFEST',
   REQUEST_ABORTED = 'REQUEST_ABORTED',
 
+  // The document itself is over a limit (src/security/query-limits.ts); HTTP 400, nothing ran.
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -51,6 +60,7 @@ export enum ErrorCode {
  */
 const PUBLIC_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
   ['INVALID_REFERENCE', ErrorCode.INVALID_REFERENCE],
+  ['INVALID_POLICY', ErrorCode.INVALID_POLICY],
   ['TOO_MANY_REFERENCES', ErrorCode.TOO_MANY_REFERENCES],
   ['TOO_MANY_REGISTRY_REQUESTS', ErrorCode.TOO_MANY_REGISTRY_REQUESTS],
   ['MANIFEST_UNKNOWN', ErrorCode.MANIFEST_UNKNOWN],
@@ -113,6 +123,34 @@ function isRequestError(formatted: GraphQLFormattedError): boolean {
   return formatted.path === undefined && typeof code === 'string' && REQUEST_CODES.has(code);
 }
 
+const QUERY_LIMIT_CODES: Readonly<Record<QueryLimitCode, ErrorCode>> = {
+  QUERY_TOO_DEEP: ErrorCode.QUERY_TOO_DEEP,
+  TOO_MANY_ALIASES: ErrorCode.TOO_MANY_ALIASES,
+  QUERY_TOO_COMPLEX: ErrorCode.QUERY_TOO_COMPLEX,
+  TOO_MANY_TOKENS: ErrorCode.TOO_MANY_TOKENS,
+};
+
+/**
+ * A request error caused by a query limit gets the limit's own code instead of the generic
+ * validation/parse code, so callers can tell "your query is too big" from "your query is wrong".
+ * Validation rules carry a {@link QueryLimitError} as `originalError`; the token limit is enforced by
+ * graphql-js's parser and only recognisable by its message.
+ */
+function queryLimitCode(formatted: GraphQLFormattedError, error: unknown): ErrorCode | undefined {
+  const cause =
+    typeof error === 'object' && error !== null
+      ? (error as { originalError?: unknown }).originalError
+      : undefined;
+  if (cause instanceof QueryLimitError) return QUERY_LIMIT_CODES[cause.code];
+  if (
+    formatted.extensions?.code === ErrorCode.GRAPHQL_PARSE_FAILED &&
+    isTokenLimitMessage(formatted.message)
+  ) {
+    return ErrorCode.TOO_MANY_TOKENS;
+  }
+  return undefined;
+}
+
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions };
@@ -144,7 +182,9 @@ export function createFormatError(logger: ErrorLogger) {
         };
       }
     } else if (isRequestError(formatted)) {
-      return withoutStacktrace(formatted);
+      const limit = queryLimitCode(formatted, error);
+      const shown = withoutStacktrace(formatted);
+      return limit === undefined ? shown : { ...shown, extensions: { ...shown.extensions, code: limit } };
     }
     logger.error(
       { err: original, path: formatted.path },
