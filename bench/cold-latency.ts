@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ObservedRequest } from './counting-proxy.js';
 import { replayInWaves, replaySequentially, waves } from './plain-replay.js';
 import { startBenchService, timedVerification } from './service.js';
@@ -18,6 +19,12 @@ export interface ColdLatency {
   /** Medians of each replay on its own. */
   readonly plainWavesMedianMs: number;
   readonly plainSequentialMedianMs: number;
+  /**
+   * Where the service's time goes (medians): before its first registry request (parsing, planning)
+   * and after the last registry answer (verification, serialising the answer).
+   */
+  readonly beforeFirstFetchMedianMs: number;
+  readonly afterLastFetchMedianMs: number;
   /** How many dependency waves the service's fetches formed (median sample). */
   readonly waves: number;
   /** Registry requests of one cold query: the most any sample made (they are normally all equal). */
@@ -40,6 +47,8 @@ export async function measureColdLatency(world: BenchWorld): Promise<ColdLatency
   const wavesMs: number[] = [];
   const sequentialMs: number[] = [];
   const waveCounts: number[] = [];
+  const beforeFirst: number[] = [];
+  const afterLast: number[] = [];
   const counts: number[] = [];
   let firstLog: ObservedRequest[] | undefined;
   for (let n = 0; n < COLD_SAMPLES; n += 1) {
@@ -47,8 +56,15 @@ export async function measureColdLatency(world: BenchWorld): Promise<ColdLatency
     let log: ObservedRequest[];
     try {
       world.proxy.reset();
+      // The proxy runs in this process, so its timestamps share this clock.
+      const askedAt = performance.now();
       serviceMs.push(await timedVerification(service.url, world.seedRef));
+      const answeredAt = performance.now();
       log = [...world.proxy.requests];
+      if (log.length > 0) {
+        beforeFirst.push(Math.min(...log.map((r) => r.startedAt)) - askedAt);
+        afterLast.push(answeredAt - Math.max(...log.map((r) => r.endedAt)));
+      }
       counts.push(world.proxy.arrived());
     } finally {
       await service.stop();
@@ -70,6 +86,8 @@ export async function measureColdLatency(world: BenchWorld): Promise<ColdLatency
     ratio: serviceMedianMs / plainMedianMs,
     plainWavesMedianMs: median(wavesMs),
     plainSequentialMedianMs: median(sequentialMs),
+    beforeFirstFetchMedianMs: beforeFirst.length === 0 ? 0 : median(beforeFirst),
+    afterLastFetchMedianMs: afterLast.length === 0 ? 0 : median(afterLast),
     waves: median(waveCounts),
     registryRequestsCold: Math.max(...counts),
     requestLog: (firstLog ?? []).map((r) => `${r.method} ${r.path} → ${r.status}`),

@@ -4,6 +4,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { measureCacheMemory } from './cache-memory.js';
 import { measureColdLatency } from './cold-latency.js';
+import { measureDistinctImages } from './distinct-images.js';
 import { SEED_MINIMUM } from './registry-minimum.js';
 import { figureRows, renderTable } from './report.js';
 import { measureStampede, STAMPEDE_QUERIES } from './stampede.js';
@@ -32,6 +33,7 @@ try {
   const cold = await step('cold latency', () => measureColdLatency(world));
   const stampede = await step('stampede', () => measureStampede(world));
   const warm = await step('warm throughput', () => measureWarmThroughput(world));
+  const distinct = await step('distinct images', () => measureDistinctImages(world));
   const memory = await step('cache memory', measureCacheMemory);
   const rows = figureRows({
     warm,
@@ -52,6 +54,15 @@ try {
   say('');
   say(`cold query fetched: ${cold.requestLog.join(', ')}`);
   say(
+    `cold query time (medians): ${cold.beforeFirstFetchMedianMs.toFixed(1)} ms before the first registry request, ` +
+      `${cold.afterLastFetchMedianMs.toFixed(1)} ms after the last registry answer`,
+  );
+  say(
+    `${distinct.images} distinct signed images, all VERIFIED on a fresh service: ` +
+      `${distinct.registryRequests} registry requests (${(distinct.registryRequests / distinct.images).toFixed(1)} per image), ` +
+      `${distinct.seconds.toFixed(1)} s`,
+  );
+  say(
     `${machine.date}, node ${machine.node}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB; ` +
       `${rows.filter((r) => r.met).length}/${rows.length} targets met; ` +
       `${((performance.now() - began) / 1000).toFixed(0)} s`,
@@ -60,7 +71,7 @@ try {
     const figures = Object.fromEntries(rows.map((r) => [r.figure, r.value]));
     const met = Object.fromEntries(rows.map((r) => [r.figure, r.met]));
     process.stdout.write(
-      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, memory } })}\n`,
+      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, distinct, memory } })}\n`,
     );
   }
 } finally {
