@@ -45,6 +45,8 @@ export const PAGE_HTML = `<!doctype html>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>imprimatur · GraphiQL</title>
+    <!-- No favicon request: the browser would otherwise ask for /favicon.ico and log a 404. -->
+    <link rel="icon" href="data:,">
     <link rel="stylesheet" href="graphiql/graphiql.css">
     <script type="module" src="graphiql/graphiql.js"></script>
   </head>

@@ -41,7 +41,10 @@ const POLICY_FIELDS = [
 ] as const;
 
 function policyField(message: string): string {
-  const named = POLICY_FIELDS.find((field) => message.startsWith(field) || message.includes(` ${field} `));
+  // `${field} ` with the space: "keyless verification requires …" is not about `key`.
+  const named = POLICY_FIELDS.find(
+    (field) => message.startsWith(`${field} `) || message.startsWith(`${field}:`),
+  );
   return named === undefined ? 'policy' : `policy.${named}`;
 }
 
