@@ -1,4 +1,5 @@
 import { Field, InputType } from 'type-graphql';
+import { validatePolicy } from '../../verification/index.js';
 import type { Policy } from '../../verification/types.js';
 
 @InputType({ description: 'A required signed annotation (cosign `-a key=value`).' })
@@ -71,8 +72,16 @@ export class PolicyInput implements Policy {
   ignoreSct?: boolean;
 }
 
-/** GraphQL input → the service's `Policy`, dropping nulls (GraphQL sends `null` for unset fields). */
+/**
+ * GraphQL input → the service's validated `Policy`, dropping nulls (GraphQL sends `null` for unset
+ * fields). Validated here, before any registry request: a policy mistake (INVALID_POLICY) should cost
+ * the caller nothing and the registries nothing.
+ */
 export function toPolicy(input: PolicyInput): Policy {
+  return validatePolicy(withoutNulls(input));
+}
+
+function withoutNulls(input: PolicyInput): Policy {
   const policy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === null || value === undefined) continue;

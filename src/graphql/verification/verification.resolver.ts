@@ -28,9 +28,10 @@ export class ImageVerificationResolver {
     @Arg('policy', () => PolicyInput) policy: PolicyInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
+    const valid = toPolicy(policy);
     const manifest = await ctx.images.manifestOf(image.reference);
     return Verification.from(
-      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, toPolicy(policy)),
+      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, valid),
     );
   }
 }
@@ -52,11 +53,12 @@ export class PlatformManifestVerificationResolver {
     @Arg('policy', () => PolicyInput) policy: PolicyInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
+    const valid = toPolicy(policy);
     const view = manifest.view;
     const outcome =
       view.kind === 'index-entry'
-        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, toPolicy(policy), view.index)
-        : await ctx.verification.verifyManifest(view.repo, view.fetched, toPolicy(policy));
+        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, valid, view.index)
+        : await ctx.verification.verifyManifest(view.repo, view.fetched, valid);
     return Verification.from(outcome);
   }
 }

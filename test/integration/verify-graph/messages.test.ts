@@ -224,10 +224,8 @@ describe('cosign policy messages through GraphQL', () => {
         expect(reply.data ?? null).toBeNull();
       });
 
-      // PRODUCT BUG: src/graphql/errors.ts has no INVALID_POLICY in ErrorCode / PUBLIC_CODES, so the
-      // PolicyError that compilePolicy throws is rendered as INTERNAL_SERVER_ERROR "Internal server
-      // error" and the caller never learns what is wrong with the policy.
-      it.fails(`says INVALID_POLICY and names the problem when it ${what}`, async () => {
+      // INVALID_POLICY is a public code: the caller learns what is wrong with the policy.
+      it(`says INVALID_POLICY and names the problem when it ${what}`, async () => {
         const reply = await queryVerification(h.service, ref(app), policy);
         expect(reply.errors?.[0]?.extensions?.code).toBe('INVALID_POLICY');
         expect(reply.errors?.[0]?.message).toMatch(mentions);
