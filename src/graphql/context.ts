@@ -1,3 +1,4 @@
+import type { VerificationCache } from '../cache/index.js';
 import type { DiscoveryLimits } from '../discovery/index.js';
 import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
@@ -19,6 +20,8 @@ export interface ContextDependencies {
   readonly discoveryLimits: DiscoveryLimits;
   /** Process-wide: which index lists which manifest (for hints); outlives requests on purpose. */
   readonly membership: IndexMembership;
+  /** Process-wide verdict cache; without it verdicts live only as long as one request. */
+  readonly verifications?: VerificationCache;
 }
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
@@ -30,6 +33,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
       trustRoot: deps.trustRoot,
       limits: deps.discoveryLimits,
       membership: deps.membership,
+      cache: deps.verifications,
       signal,
     }),
   };

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { discoverSignatures, type DiscoveryLimits, type DiscoveryResult } from '../discovery/index.js';
+import type { VerificationCache } from '../cache/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
 import { ImprimaturError } from '../errors/index.js';
 import { traceVerification } from '../telemetry/index.js';
@@ -13,8 +14,16 @@ export interface VerificationServiceOptions {
   readonly limits: DiscoveryLimits;
   /** Process-wide record of which index lists which manifest, for hints. */
   readonly membership: IndexMembership;
+  /**
+   * Process-wide verdict cache (keyed by digest, canonical policy and trust root id). Without it,
+   * verdicts live only as long as this request.
+   */
+  readonly cache?: VerificationCache;
   readonly signal?: AbortSignal;
 }
+
+/** A digest's own verdict and how fresh it is. */
+type OwnVerification = DigestVerification & { readonly cached: boolean; readonly checkedAt: Date };
 
 /** A verification as the edges report it: the digest's own outcome, inheritance, and a hint. */
 export interface VerificationOutcome extends DigestVerification {
@@ -23,6 +32,10 @@ export interface VerificationOutcome extends DigestVerification {
    * Advisory only; it never changes `status`.
    */
   readonly hint: string | undefined;
+  /** True when the verdict was computed by an earlier request and taken from the cache. */
+  readonly cached: boolean;
+  /** When the verdict was computed (for a cached one, by the earlier request). */
+  readonly checkedAt: Date;
 }
 
 interface DigestKey {
@@ -40,7 +53,7 @@ const digestKey = (key: DigestKey): string =>
  */
 export class VerificationService {
   private readonly discoveries: DataLoader<DigestKey, DiscoveryResult, string>;
-  private readonly verifications = new Map<string, Promise<DigestVerification>>();
+  private readonly verifications = new Map<string, Promise<OwnVerification>>();
 
   constructor(private readonly options: VerificationServiceOptions) {
     this.discoveries = new DataLoader(
@@ -110,6 +123,9 @@ export class VerificationService {
       signatures: inherited.signatures,
       inheritedFrom: index.digest,
       hint: undefined,
+      // As fresh as the older of the two verdicts it rests on.
+      cached: own.cached || inherited.cached,
+      checkedAt: own.checkedAt < inherited.checkedAt ? own.checkedAt : inherited.checkedAt,
     };
   }
 
@@ -149,15 +165,29 @@ export class VerificationService {
     );
   }
 
-  private verifyOwn(repo: RepositoryRef, digest: string, policy: Policy): Promise<DigestVerification> {
+  private verifyOwn(repo: RepositoryRef, digest: string, policy: Policy): Promise<OwnVerification> {
     // The policy is part of the key: a result is never reused for another policy.
     const key = JSON.stringify([repo.registry, repo.repository, digest, policy]);
     let pending = this.verifications.get(key);
     if (pending === undefined) {
-      // One `verify` span and one count per (digest, policy), discovery included.
-      pending = traceVerification({ ...repo, digest }, () =>
-        this.signaturesOf(repo, digest).then((found) => verifyDigest(found, policy, this.options.trustRoot)),
-      );
+      // One `verify` span and one count per (digest, policy) actually verified, discovery included.
+      const verify = () =>
+        traceVerification({ ...repo, digest }, () =>
+          this.signaturesOf(repo, digest).then((found) =>
+            verifyDigest(found, policy, this.options.trustRoot),
+          ),
+        );
+      const cache = this.options.cache;
+      pending =
+        cache === undefined
+          ? verify().then((verdict) => ({ ...verdict, cached: false, checkedAt: new Date() }))
+          : cache
+              .verify(
+                { repo, digest, policy, trustRootId: this.options.trustRoot.id },
+                this.options.signal,
+                verify,
+              )
+              .then(({ verification, cached, checkedAt }) => ({ ...verification, cached, checkedAt }));
       this.verifications.set(key, pending);
     }
     return pending;
@@ -177,5 +207,7 @@ function failed(digest: string, error: unknown): VerificationOutcome {
     signatures: [],
     inheritedFrom: undefined,
     hint: undefined,
+    cached: false,
+    checkedAt: new Date(),
   };
 }
