@@ -38,18 +38,17 @@ describe('attacks on signatures, through GraphQL', () => {
     return image;
   }
   const ref = (image: BuiltImage) => `${h.registry.host}/${REPO}@${image.digest}`;
-  const legacy = (image: BuiltImage, options: Partial<SignLegacyOptions> = {}) =>
-    h.sigstore.signLegacy({
-      imageDigest: image.digest,
-      dockerReference,
-      identity: signer,
-      ...options,
-    } as SignLegacyOptions);
+  /** The genuine signer's legacy signature of `image`, with one thing changed by the attacker. */
+  type Tampering = Partial<
+    Pick<
+      SignLegacyOptions,
+      'imageDigest' | 'payloadOverride' | 'log' | 'rekorCertificateOverride' | 'tlog' | 'rfc3161'
+    >
+  > & { readonly identity?: IssuedCertificate };
+  const legacy = (image: BuiltImage, options: Tampering = {}) =>
+    h.sigstore.signLegacy({ imageDigest: image.digest, dockerReference, identity: signer, ...options });
   /** Pushes one legacy signature for `image` and verifies it under the genuine policy. */
-  async function verifyWithLegacy(
-    image: BuiltImage,
-    options: Partial<SignLegacyOptions>,
-  ): Promise<VerificationReply> {
+  async function verifyWithLegacy(image: BuiltImage, options: Tampering): Promise<VerificationReply> {
     await pushLegacySignatures(h.target, REPO, image.digest, [legacy(image, options)]);
     return verifyOverGraphQL(h.service, ref(image), POLICY);
   }
