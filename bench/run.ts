@@ -52,7 +52,7 @@ try {
   say('');
   say(renderTable(rows));
   say('');
-  say(`cold query fetched: ${cold.requestLog.join(', ')}`);
+  say(`a cold query fetched, in order:\n${cold.requestLog.map((line) => `  ${line}`).join('\n')}`);
   say(
     `cold query time (medians): ${cold.beforeFirstFetchMedianMs.toFixed(1)} ms before the first registry request, ` +
       `${cold.afterLastFetchMedianMs.toFixed(1)} ms after the last registry answer`,
