@@ -231,5 +231,11 @@ describe('cosign policy messages through GraphQL', () => {
         expect(reply.errors?.[0]?.message).toMatch(mentions);
       });
     }
+
+    it('is refused before the registry is asked, even for an image that does not exist', async () => {
+      const missing = `${h.registry.host}/acme/app@sha256:${'0'.repeat(64)}`;
+      const reply = await queryVerification(h.service, missing, { certificateOidcIssuer: ISSUER });
+      expect(reply.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_POLICY']);
+    });
   });
 });
