@@ -177,7 +177,8 @@ describe('with IMPRIMATUR_GRAPHIQL=false', () => {
     expect(bundle.status).toBe(404);
     await bundle.arrayBuffer();
     const introspection = await service.graphql('{ __schema { queryType { name } } }');
+    expect(introspection.status).toBe(400);
     expect(introspection.data?.__schema).toBeUndefined();
-    expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+    expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
