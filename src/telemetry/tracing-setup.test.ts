@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { exportersFromEnv, TracingConfigError } from './tracing-setup.js';
+import { trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportersFromEnv, startTracing, TracingConfigError } from './tracing-setup.js';
+import { isTracingEnabled } from './tracing-state.js';
 
 describe('exportersFromEnv', () => {
   it('keeps tracing off when no OTEL variable asks for it', () => {
@@ -46,5 +48,21 @@ describe('exportersFromEnv', () => {
     expect(
       exportersFromEnv({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
     ).toEqual(['otlp']);
+  });
+});
+
+describe('startTracing without OTEL variables', () => {
+  const saved = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_'));
+  afterEach(() => {
+    for (const [name, value] of saved) process.env[name] = value;
+  });
+
+  it('registers nothing, so the API keeps handing out non-recording spans', async () => {
+    for (const [name] of saved) delete process.env[name];
+    const handle = startTracing();
+    expect(handle.enabled).toBe(false);
+    expect(isTracingEnabled()).toBe(false);
+    expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
+    await handle.shutdown();
   });
 });
