@@ -15,17 +15,16 @@ import {
   sendJsonError,
 } from './graphql/index.js';
 import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
-import { createCache, type Cache } from './cache/index.js';
 import { createRegistryClient } from './registry/index.js';
 import { createRestRoutes, restRouteLabel, trustRootCheck, type ReadinessCheck } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
+import { CallerAuthenticator, withDeadline } from './security/index.js';
 import { IndexMembership } from './services/index-membership.js';
 import {
   createLogger,
   createRegistryObserver,
   METRICS_PATH,
   observeHttpRequest,
-  recordCacheLookup,
   serveMetrics,
   UNMATCHED_ROUTE,
 } from './telemetry/index.js';
@@ -37,11 +36,6 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** Everything `createServer` would otherwise build itself; tests and embedders pass their own. */
 export interface ServerDependencies {
   readonly registry?: RegistryClient;
-  /**
-   * Defaults to `createCache(config.cache)`: bounded memory, or Redis with `IMPRIMATUR_CACHE_URL`.
-   * Whichever registry client is used is wrapped by it. Its `health()` says whether Redis is reachable.
-   */
-  readonly cache?: Cache;
   /** Defaults to `loadTrustRoot(config.verification)`: the embedded public-good root or IMPRIMATUR_TRUSTED_ROOT. */
   readonly trustRoot?: TrustRoot;
   readonly logger?: Logger;
@@ -68,6 +62,13 @@ export interface ImprimaturServer {
 
 const GRAPHQL_PATH = '/graphql';
 const HEALTH_PATH = '/healthz';
+/**
+ * Answered without a caller token: orchestrators and Prometheus probe these without credentials, and
+ * they never touch a registry (readiness checks only the trust root and cache), so they cannot be used
+ * to make the service fetch anything. /metrics shows counts and registry host names: keep it on an
+ * internal port or network, as for any exporter.
+ */
+const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set([HEALTH_PATH, '/readyz', METRICS_PATH]);
 
 function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
   return req.method === 'GET' && !search.has('query') && (req.headers.accept ?? '').includes('text/html');
@@ -80,18 +81,8 @@ function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
 export async function createServer(config: Config, deps: ServerDependencies = {}): Promise<ImprimaturServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   // The observer turns every upstream exchange into a span and into registry metrics.
-  const cache =
-    deps.cache ??
-    createCache(config.cache, {
-      maxManifestBytes: config.registry.maxManifestBytes,
-      // Every look-up is counted per namespace (hit or not) and noted on the active span.
-      observe: (namespace, outcome) => recordCacheLookup(namespace, outcome === 'hit'),
-    });
-  // The cache sits between the services and the registry client: content by digest, tags and
-  // listings briefly, concurrent identical fetches merged (see src/cache).
-  const registry = cache.wrapRegistry(
-    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() }),
-  );
+  const registry =
+    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() });
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
   // message rather than serving with no trust (or the wrong one).
   const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
@@ -104,7 +95,6 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       maxPayloadBytes: config.registry.maxSignatureBytes,
     },
     membership: new IndexMembership(),
-    verifications: cache.verifications,
   };
   let ready = false;
 
@@ -129,13 +119,17 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   http.headersTimeout = 10_000;
   http.requestTimeout = 30_000;
   const apollo = await createApollo({ httpServer: http, introspection: config.graphiql, logger });
-  const graphql = createGraphQLHandler(apollo, (signal) => createContext(contextDeps, signal));
+  // Every request's services run under its deadline as well as its client's connection.
+  const services = (signal: AbortSignal) =>
+    createContext(contextDeps, withDeadline(signal, config.requestDeadlineMs));
+  const callers = new CallerAuthenticator(config.apiTokens);
+  const graphql = createGraphQLHandler(apollo, services);
   const graphiql =
     deps.graphiql ??
     createGraphiQLHandler({ onMissingBundle: (err) => logger.warn({ err }, 'GraphiQL page unavailable') });
   // REST (openapi/openapi.yaml) runs on the same per-request services as GraphQL.
   const rest = createRestRoutes({
-    createServices: (signal) => createContext(contextDeps, signal),
+    createServices: services,
     readinessChecks: [trustRootCheck(trustRoot), ...(deps.readinessChecks ?? [])],
     isAccepting: () => ready,
     logger,
@@ -144,6 +138,17 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   route = async (req, res) => {
     // Only the path and query are used: the Host header is caller-controlled and never trusted.
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // The GraphiQL page and bundle are static files; the queries the page sends carry the token the
+    // user enters in its headers tab.
+    const exempt =
+      UNAUTHENTICATED_PATHS.has(url.pathname) ||
+      (config.graphiql &&
+        (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX) ||
+          (url.pathname === GRAPHQL_PATH && wantsGraphiQL(req, url.searchParams))));
+    if (!exempt && !callers.accepts(req.headers.authorization)) {
+      res.setHeader('www-authenticate', 'Bearer realm="imprimatur"');
+      return sendJsonError(res, 401, 'a valid bearer token is required', ErrorCode.UNAUTHENTICATED);
+    }
     if (url.pathname === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
       const status = ready ? 200 : 503;
@@ -186,8 +191,6 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       // Apollo's drain plugin closes the listener and waits for in-flight requests before stopping.
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      // Only a cache built here is ours to close; an injected one belongs to the caller.
-      if (deps.cache === undefined) await cache.close();
     },
   };
 }

@@ -16,6 +16,18 @@ export interface Config {
   readonly graphiql: boolean;
   /** `IMPRIMATUR_LOG_LEVEL`: pino level, default `info`. */
   readonly logLevel: string;
+  /**
+   * `IMPRIMATUR_API_TOKENS`: comma-separated bearer tokens callers must present
+   * (`Authorization: Bearer <token>`), at least 16 characters each. Unset: no caller authentication
+   * (put the service behind something that authenticates). Probes and `/metrics` are exempt: see
+   * SECURITY.md.
+   */
+  readonly apiTokens: readonly string[];
+  /**
+   * `IMPRIMATUR_REQUEST_DEADLINE_MS`: longest a GraphQL request may keep registry work going; past it
+   * every upstream request of that request is cancelled (REQUEST_ABORTED). Default 60000.
+   */
+  readonly requestDeadlineMs: number;
 }
 
 export interface RegistryConfig {
@@ -145,6 +157,20 @@ function hostPatterns(env: Env, name: string): string[] {
   return entries;
 }
 
+/**
+ * Caller tokens. A short token can be guessed by trying, so 16 characters is the floor. Never echoed:
+ * a configuration error must not print a secret into the logs.
+ */
+function apiTokens(env: Env, name: string): string[] {
+  const tokens = list(env, name);
+  tokens.forEach((token, index) => {
+    if (token.length < 16 || /\s/.test(token)) {
+      throw new ConfigError(`${name}: token #${index + 1} must be at least 16 characters without spaces`);
+    }
+  });
+  return tokens;
+}
+
 function redisUrl(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
@@ -168,6 +194,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.IMPRIMATUR_HOST?.trim() || '0.0.0.0',
     graphiql: boolean(env, 'IMPRIMATUR_GRAPHIQL', true),
     logLevel: env.IMPRIMATUR_LOG_LEVEL?.trim() || 'info',
+    apiTokens: apiTokens(env, 'IMPRIMATUR_API_TOKENS'),
+    requestDeadlineMs: integer(env, 'IMPRIMATUR_REQUEST_DEADLINE_MS', 60_000, 100, 600_000),
     registry: {
       authFile: env.IMPRIMATUR_REGISTRY_AUTH_FILE?.trim() || join(homedir(), '.docker', 'config.json'),
       insecureRegistries: hostPatterns(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from '../security/index.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
 import { createTelemetryPlugin, instrumentSchema } from '../telemetry/index.js';
@@ -20,6 +21,10 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
     // Resolver spans (only when tracing is on; otherwise one flag check per field).
     schema: instrumentSchema(await buildImprimaturSchema()),
     introspection: options.introspection,
+    // Document-shape limits (tokens while parsing; depth, aliases, expanded fields while validating),
+    // so the cost of a query is bounded before it runs. Reasons per limit: src/security/query-limits.ts.
+    parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
+    validationRules: [queryLimitsRule(DEFAULT_QUERY_LIMITS)],
     // Stack traces and causes can hold paths, hosts and library internals: never in responses.
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(options.logger),

@@ -1,6 +1,11 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ImprimaturError } from '../errors/index.js';
-import { isTokenLimitMessage, QueryLimitError, type QueryLimitCode } from '../security/index.js';
+import {
+  isTokenLimitMessage,
+  QueryLimitError,
+  redactSecrets,
+  type QueryLimitCode,
+} from '../security/index.js';
 
 /**
  * Every `extensions.code` a caller can see. Public API: values are never renamed, only added.
@@ -47,6 +52,8 @@ export enum ErrorCode {
 
   // HTTP-level answers given before a request reaches GraphQL.
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** `IMPRIMATUR_API_TOKENS` is set and the request carried none of them (HTTP 401). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
   NOT_FOUND = 'NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
@@ -175,7 +182,8 @@ export function createFormatError(logger: ErrorLogger) {
       if (code !== undefined) {
         const retryable = (original as { temporary?: unknown }).temporary;
         return {
-          message: original.message,
+          // Messages quote registries; redacted again here in case a credential got in another way.
+          message: redactSecrets(original.message),
           ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
           ...(formatted.path === undefined ? {} : { path: formatted.path }),
           extensions: { code, ...(typeof retryable === 'boolean' ? { retryable } : {}) },

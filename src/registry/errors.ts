@@ -1,4 +1,5 @@
 import { ImprimaturError } from '../errors/index.js';
+import { redactSecrets } from '../security/index.js';
 
 /** Every way a registry interaction can fail, as a string code the GraphQL/REST edges map in one place. */
 export type RegistryErrorCode =
@@ -90,7 +91,11 @@ export function parseRegistryErrorBody(body: Uint8Array): RegistryErrorBody {
     if (typeof record.code === 'string' && /^[A-Z0-9_]{1,64}$/.test(record.code)) codes.push(record.code);
     if (message === undefined && typeof record.message === 'string') {
       // eslint-disable-next-line no-control-regex
-      message = record.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, MAX_ERROR_MESSAGE_CHARS);
+      // Redacted before shortening, so a cut cannot leave half a credential unrecognised.
+      message = redactSecrets(record.message.replace(/[\u0000-\u001f\u007f]/g, ' ')).slice(
+        0,
+        MAX_ERROR_MESSAGE_CHARS,
+      );
     }
   }
   return { codes, message };

@@ -14,3 +14,14 @@ export {
   type HostPattern,
 } from './host-pattern.js';
 export { OutboundPolicy, type OutboundPolicyOptions } from './outbound-policy.js';
+export { queryLimitsRule } from './query-limit-rules.js';
+export {
+  DEFAULT_QUERY_LIMITS,
+  isTokenLimitMessage,
+  QueryLimitError,
+  type QueryLimitCode,
+  type QueryLimits,
+} from './query-limits.js';
+export { CallerAuthenticator } from './caller-auth.js';
+export { withDeadline } from './request-deadline.js';
+export { redactSecrets } from './redact-secrets.js';

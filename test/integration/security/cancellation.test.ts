@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeRegistry, type FakeRegistry } from '../registry/fake-registry.js';
+import { startTestService, type TestService } from '../../support/service.js';
+
+/**
+ * Upstream work must stop when nobody will read its result: a client that disconnects, or a request
+ * past its deadline. The registry here is a stand-in on 127.0.0.1 that accepts manifest requests and
+ * never answers; what is observed is the stand-in seeing its request's connection closed by us, well
+ * before the 5 s registry timeout the test configuration sets.
+ */
+describe('request cancellation', () => {
+  let slow: FakeRegistry;
+  let service: TestService;
+  let closed: number[];
+  const DEADLINE_MS = 700;
+
+  beforeAll(async () => {
+    slow = await startFakeRegistry();
+    service = await startTestService({
+      insecureRegistries: [slow.host],
+      config: { requestDeadlineMs: DEADLINE_MS },
+    });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await slow?.stop();
+  });
+  beforeEach(() => {
+    closed = [];
+    slow.handle((_req, res, path) => {
+      if (!path.includes('/manifests/')) return void res.writeHead(404).end();
+      res.on('close', () => closed.push(Date.now())); // hold the request open; note when we hang up
+    });
+  });
+
+  const manifestRequests = () => slow.requests.filter((r) => r.path.includes('/manifests/'));
+  const until = async (condition: () => boolean, ms: number) => {
+    const end = Date.now() + ms;
+    while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    return condition();
+  };
+
+  it('aborts the upstream registry request when the client disconnects', async () => {
+    const client = new AbortController();
+    const reply = fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ image(ref: "${slow.host}/slow/app:v1") { digest } }` }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    expect(await until(() => manifestRequests().length === 1, 3_000)).toBe(true);
+    const disconnected = Date.now();
+    client.abort();
+    await reply;
+    expect(await until(() => closed.length === 1, 2_000)).toBe(true);
+    expect(closed[0]! - disconnected).toBeLessThan(1_000);
+    // Not retried after the abort: nobody is waiting any more.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(manifestRequests()).toHaveLength(1);
+  });
+
+  it('aborts upstream work at the request deadline and answers REQUEST_ABORTED', async () => {
+    const started = Date.now();
+    const reply = await service.graphql(`{ image(ref: "${slow.host}/slow/app:v2") { digest } }`);
+    const elapsed = Date.now() - started;
+    expect(reply.errors?.map((e) => e.extensions?.code)).toEqual(['REQUEST_ABORTED']);
+    expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 1_500);
+    expect(await until(() => closed.length === 1, 1_000)).toBe(true);
+  });
+});
