@@ -91,7 +91,10 @@ describe('the HTTP server', () => {
         body: small + padding,
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ data: { image: { ref: 'index.docker.io/library/alpine:latest' } } });
+      expect(await res.json()).toEqual({
+        data: { image: { ref: 'index.docker.io/library/alpine:latest' } },
+        extensions: { traceId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      });
     });
 
     it('answers 400 BAD_REQUEST for a body that is not JSON', async () => {
@@ -138,6 +141,7 @@ describe('the HTTP server', () => {
             tag: '0.70.0',
           },
         },
+        extensions: { traceId: expect.stringMatching(/^[0-9a-f]{32}$/) },
       });
     });
 
