@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ReferenceError } from '../reference/index.js';
+import { RegistryError } from '../registry/index.js';
+import { PolicyError } from '../verification/index.js';
+import { problemFor } from './error-mapping.js';
+
+describe('problemFor', () => {
+  it('maps an unparseable reference to 400 naming the field the reference came from', () => {
+    const error = new ReferenceError('repository name must be lowercase', 'UPPER');
+    expect(problemFor(error)).toMatchObject({
+      status: 400,
+      code: 'INVALID_REFERENCE',
+      invalidParams: [{ name: 'image' }],
+    });
+    expect(problemFor(error, 'ref')?.invalidParams?.[0]?.name).toBe('ref');
+  });
+
+  it('names the policy field an INVALID_POLICY message starts with, else the policy as a whole', () => {
+    expect(
+      problemFor(new PolicyError('certificateIdentityRegexp is not a valid RE2 regexp: x'))?.invalidParams,
+    ).toEqual([
+      {
+        name: 'policy.certificateIdentityRegexp',
+        reason: 'certificateIdentityRegexp is not a valid RE2 regexp: x',
+      },
+    ]);
+    // "keyless …" starts with "key" but is not about the key field.
+    expect(
+      problemFor(new PolicyError('keyless verification requires certificateIdentity …'))?.invalidParams?.[0]
+        ?.name,
+    ).toBe('policy');
+  });
+
+  it('maps a missing manifest to 404 and keeps the registry’s distribution-spec codes', () => {
+    const error = new RegistryError('MANIFEST_UNKNOWN', 'manifest unknown', {
+      status: 404,
+      registryCodes: ['MANIFEST_UNKNOWN'],
+    });
+    expect(problemFor(error)).toMatchObject({
+      status: 404,
+      code: 'MANIFEST_UNKNOWN',
+      registryCodes: ['MANIFEST_UNKNOWN'],
+    });
+  });
+
+  it('maps registry trouble to 502 with retryable, and a timeout to 504', () => {
+    const unavailable = new RegistryError('REGISTRY_UNAVAILABLE', 'registry answered 503', {
+      status: 503,
+      registryCodes: ['UNAVAILABLE'],
+      temporary: true,
+    });
+    expect(problemFor(unavailable)).toMatchObject({
+      status: 502,
+      retryable: true,
+      registryCodes: ['UNAVAILABLE'],
+    });
+    expect(problemFor(new RegistryError('REGISTRY_DENIED', 'denied', { status: 403 }))).toMatchObject({
+      status: 502,
+      retryable: false,
+    });
+    expect(problemFor(new RegistryError('REGISTRY_TIMEOUT', 'timed out', { temporary: true }))?.status).toBe(
+      504,
+    );
+  });
+
+  it('leaves internal and unexpected errors unmapped, so they become a generic 500', () => {
+    expect(
+      problemFor(new RegistryError('AUTH_CONFIG_INVALID', 'bad /root/.docker/config.json')),
+    ).toBeUndefined();
+    expect(problemFor(new TypeError('x is undefined'))).toBeUndefined();
+  });
+});
