@@ -15,6 +15,7 @@ import {
   sendJsonError,
 } from './graphql/index.js';
 import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
+import { createCache, type Cache } from './cache/index.js';
 import { createRegistryClient } from './registry/index.js';
 import { createRestRoutes, restRouteLabel, trustRootCheck, type ReadinessCheck } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
@@ -25,6 +26,7 @@ import {
   createRegistryObserver,
   METRICS_PATH,
   observeHttpRequest,
+  recordCacheLookup,
   serveMetrics,
   UNMATCHED_ROUTE,
 } from './telemetry/index.js';
@@ -36,6 +38,11 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** Everything `createServer` would otherwise build itself; tests and embedders pass their own. */
 export interface ServerDependencies {
   readonly registry?: RegistryClient;
+  /**
+   * Defaults to `createCache(config.cache)`: bounded memory, or Redis with `IMPRIMATUR_CACHE_URL`.
+   * Whichever registry client is used is wrapped by it. Its `health()` says whether Redis is reachable.
+   */
+  readonly cache?: Cache;
   /** Defaults to `loadTrustRoot(config.verification)`: the embedded public-good root or IMPRIMATUR_TRUSTED_ROOT. */
   readonly trustRoot?: TrustRoot;
   readonly logger?: Logger;
@@ -81,8 +88,18 @@ function wantsGraphiQL(req: IncomingMessage, search: URLSearchParams): boolean {
 export async function createServer(config: Config, deps: ServerDependencies = {}): Promise<ImprimaturServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   // The observer turns every upstream exchange into a span and into registry metrics.
-  const registry =
-    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() });
+  const cache =
+    deps.cache ??
+    createCache(config.cache, {
+      maxManifestBytes: config.registry.maxManifestBytes,
+      // Every look-up is counted per namespace (hit or not) and noted on the active span.
+      observe: (namespace, outcome) => recordCacheLookup(namespace, outcome === 'hit'),
+    });
+  // The cache sits between the services and the registry client: content by digest, tags and
+  // listings briefly, concurrent identical fetches merged (see src/cache).
+  const registry = cache.wrapRegistry(
+    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() }),
+  );
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
   // message rather than serving with no trust (or the wrong one).
   const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
@@ -95,6 +112,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       maxPayloadBytes: config.registry.maxSignatureBytes,
     },
     membership: new IndexMembership(),
+    verifications: cache.verifications,
   };
   let ready = false;
 
@@ -191,6 +209,8 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       // Apollo's drain plugin closes the listener and waits for in-flight requests before stopping.
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      // Only a cache built here is ours to close; an injected one belongs to the caller.
+      if (deps.cache === undefined) await cache.close();
     },
   };
 }
