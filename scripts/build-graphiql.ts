@@ -5,9 +5,11 @@
  * bundle and the runtime image carries it in `dist/` — nothing is fetched at run time, and the
  * page's dependencies stay devDependencies (they are not needed in production `node_modules`).
  *
+ * It also copies openapi/openapi.yaml to `dist/openapi.yaml` (the other static file the service serves).
+ *
  *   tsx scripts/build-graphiql.ts [outDir]
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -66,9 +68,32 @@ function refuseDuplicateCopies(inputs: readonly string[]): void {
   }
 }
 
+const OPENAPI_SOURCE = resolve(REPO_ROOT, 'openapi', 'openapi.yaml');
+/** Where `GET /openapi.yaml` finds the document in a `dist/`-only deployment (see src/rest/openapi-document.ts). */
+export const OPENAPI_IN_DIST = resolve(REPO_ROOT, 'dist', 'openapi.yaml');
+
+/**
+ * Copies the OpenAPI document into `dist/`, so an image that ships only `dist/` and `node_modules/`
+ * still serves it. A build context without `openapi/` (a Dockerfile that does not copy it) gets a
+ * warning, not a failure: the API works without the document, and `GET /openapi.yaml` answers 404.
+ */
+export async function copyOpenApiDocument(): Promise<void> {
+  try {
+    await copyFile(OPENAPI_SOURCE, OPENAPI_IN_DIST);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    console.warn(
+      `warning: ${OPENAPI_SOURCE} not found; GET /openapi.yaml will answer 404 (copy openapi/ into the build)`,
+    );
+  }
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const outDir = process.argv[2] === undefined ? DEFAULT_GRAPHIQL_OUT_DIR : resolve(process.argv[2]);
-  buildGraphiQLAssets(outDir).then(
+  Promise.all([
+    buildGraphiQLAssets(outDir),
+    process.argv[2] === undefined ? copyOpenApiDocument() : undefined,
+  ]).then(
     () => console.log(`GraphiQL bundle written to ${outDir}`),
     (error: unknown) => {
       console.error(error);

@@ -49,7 +49,10 @@ function methodNotAllowed(allow: string): RestProblem {
  * `handle` answers and resolves true for REST paths, false for anything else (server.ts routes on).
  */
 export function createRestRoutes(options: RestRoutesOptions) {
-  const openapi = createOpenApiDocument(options.openapiPath);
+  const openapi =
+    options.openapiPath === undefined
+      ? createOpenApiDocument()
+      : createOpenApiDocument([options.openapiPath]);
 
   async function readyz(res: ServerResponse, method: string): Promise<void> {
     const results = options.isAccepting() ? await runReadinessChecks(options.readinessChecks) : [];
