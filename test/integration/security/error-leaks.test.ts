@@ -35,7 +35,9 @@ describe('error responses', () => {
       });
       res.end(
         JSON.stringify({
-          errors: [{ code: 'DENIED', message: `refused Authorization: ${req.headers.authorization ?? 'none'}` }],
+          errors: [
+            { code: 'DENIED', message: `refused Authorization: ${req.headers.authorization ?? 'none'}` },
+          ],
         }),
       );
     });
