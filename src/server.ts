@@ -93,7 +93,14 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     createCache(config.cache, {
       maxManifestBytes: config.registry.maxManifestBytes,
       // Every look-up is counted per namespace (hit or not) and noted on the active span.
-      observe: (namespace, outcome) => recordCacheLookup(namespace, outcome === 'hit'),
+      observe: (namespace, outcome, tier) => {
+        recordCacheLookup(namespace, outcome === 'hit');
+        // A shared entry that failed its digest or shape check was damaged or planted; it was
+        // ignored and refetched, but whoever runs Redis should hear about it.
+        if (outcome === 'refused' && tier === 'shared') {
+          logger.warn({ namespace }, 'cache entry from Redis refused: it did not match its digest or format');
+        }
+      },
     });
   // The cache sits between the services and the registry client: content by digest, tags and
   // listings briefly, concurrent identical fetches merged (see src/cache).
