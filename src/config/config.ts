@@ -25,7 +25,7 @@ export interface Config {
   readonly apiTokens: readonly string[];
   /**
    * `IMPRIMATUR_REQUEST_DEADLINE_MS`: longest a GraphQL request may keep registry work going; past it
-   * every upstream request of that request is cancelled (REQUEST_ABORTED). Default 60000.
+   * every upstream request of that request is cancelled (REQUEST_DEADLINE_EXCEEDED). Default 60000.
    */
   readonly requestDeadlineMs: number;
 }

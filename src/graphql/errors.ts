@@ -37,6 +37,8 @@ export enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   INVALID_MANIFEST = 'INVALID_MANIFEST',
   REQUEST_ABORTED = 'REQUEST_ABORTED',
+  /** The request ran past `IMPRIMATUR_REQUEST_DEADLINE_MS`; its registry work was cancelled. */
+  REQUEST_DEADLINE_EXCEEDED = 'REQUEST_DEADLINE_EXCEEDED',
 
   // The document itself is over a limit (src/security/query-limits.ts); HTTP 400, nothing ran.
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
@@ -158,6 +160,21 @@ function queryLimitCode(formatted: GraphQLFormattedError, error: unknown): Error
   return undefined;
 }
 
+/**
+ * A cancellation caused by the request deadline rather than the client leaving: the deadline's
+ * signal (`AbortSignal.timeout`) aborts with a `TimeoutError`, which the registry layer keeps as the
+ * cause. Callers should know they asked for too much at once, not that somebody hung up.
+ */
+function isDeadline(original: ImprimaturError): boolean {
+  const cause = original.cause;
+  return (
+    original.code === 'REGISTRY_ABORTED' &&
+    typeof cause === 'object' &&
+    cause !== null &&
+    (cause as { name?: unknown }).name === 'TimeoutError'
+  );
+}
+
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions };
@@ -178,12 +195,16 @@ export function createFormatError(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = thrownByResolver(error);
     if (original instanceof ImprimaturError) {
-      const code = PUBLIC_CODES.get(original.code);
+      const deadline = isDeadline(original);
+      const code = deadline ? ErrorCode.REQUEST_DEADLINE_EXCEEDED : PUBLIC_CODES.get(original.code);
       if (code !== undefined) {
         const retryable = (original as { temporary?: unknown }).temporary;
+        const message = deadline
+          ? `${original.message}: the request ran past its deadline`
+          : original.message;
         return {
           // Messages quote registries; redacted again here in case a credential got in another way.
-          message: redactSecrets(original.message),
+          message: redactSecrets(message),
           ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
           ...(formatted.path === undefined ? {} : { path: formatted.path }),
           extensions: { code, ...(typeof retryable === 'boolean' ? { retryable } : {}) },
