@@ -50,7 +50,6 @@ export interface CacheStoreParts {
   /** With Redis: also keep shareable entries in memory in front of it. */
   readonly memoryTier: boolean;
   readonly observe?: CacheLookupObserver;
-  readonly now?: () => number;
 }
 
 /**
@@ -59,11 +58,7 @@ export interface CacheStoreParts {
  * request), and refuses any stored value its decoder does not accept.
  */
 export class CacheStore {
-  private readonly now: () => number;
-
-  constructor(private readonly parts: CacheStoreParts) {
-    this.now = parts.now ?? Date.now;
-  }
+  constructor(private readonly parts: CacheStoreParts) {}
 
   async get<T>(
     namespace: CacheNamespace,
@@ -149,7 +144,8 @@ export class CacheStore {
   /** Copies a shared hit into memory for no longer than it has left in the shared store. */
   private async promote(key: string, value: unknown, expiresAt: number | undefined): Promise<void> {
     if (expiresAt === undefined) return;
-    const left = expiresAt - this.now();
+    // keyv stamps `expires` with `Date.now()`, so the time left is measured on that same clock.
+    const left = expiresAt - Date.now();
     if (left > 0) await this.parts.memory.set(key, value, left).catch(() => false);
   }
 

@@ -54,7 +54,6 @@ export function createCache(config: CacheConfig, options: CreateCacheOptions): C
     shared,
     memoryTier: config.memoryTier,
     observe: options.observe,
-    now: options.now,
   });
   const verifications = new VerificationCache(store, {
     verdictTtlMs: ttlMsFor('verification', config),
