@@ -91,7 +91,11 @@ export interface CacheConfig {
   readonly memoryMaxEntries: number;
   /** `IMPRIMATUR_CACHE_MEMORY_MAX_BYTES`: bound of the memory cache in bytes. Default 64 MiB. */
   readonly memoryMaxBytes: number;
-  /** `IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS`: manifests fetched by digest and blobs. Default 86400 (a day). */
+  /**
+   * `IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS`: manifests fetched by digest and blobs. Default 86400 (a
+   * day). Every TTL accepts 0, which caches nothing of that kind (concurrent identical requests are
+   * still merged); all of them at 0 turns caching off.
+   */
   readonly contentTtlSeconds: number;
   /** `IMPRIMATUR_CACHE_TAG_TTL_SECONDS`: tag → digest resolutions. Default 30. */
   readonly tagTtlSeconds: number;
@@ -216,7 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
       memoryTier: boolean(env, 'IMPRIMATUR_CACHE_MEMORY_TIER', false),
       memoryMaxEntries: integer(env, 'IMPRIMATUR_CACHE_MEMORY_MAX_ENTRIES', 10_000, 1),
       memoryMaxBytes: integer(env, 'IMPRIMATUR_CACHE_MEMORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024),
-      contentTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS', 86_400, 1),
+      contentTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_CONTENT_TTL_SECONDS', 86_400, 0),
       tagTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_TAG_TTL_SECONDS', 30, 0, 86_400),
       listingTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_LISTING_TTL_SECONDS', 30, 0, 86_400),
       verificationTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_VERIFICATION_TTL_SECONDS', 30, 0, 86_400),
