@@ -165,6 +165,20 @@ export function expectRefusedWith(
   expect(codesOf(reply), JSON.stringify(reply.errors ?? reply.data)).toContain(code);
 }
 
+/**
+ * {@link expectRecovered}, polled for at most `withinMs`: for faults the service records as permanent
+ * problems (a digest mismatch, a malformed signature), whose FAILED verdict is kept for the failure TTL.
+ */
+export async function expectRecoveredWithin(service: FaultService, ref: string, withinMs: number) {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const reply = await service.verify(ref);
+    if (reply.data?.image.verification.verified === true || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await expectRecovered(service, ref);
+}
+
 /** The service is alive and the same query verifies again: the fault is over and nothing stuck. */
 export async function expectRecovered(service: FaultService, ref: string): Promise<void> {
   expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
