@@ -77,4 +77,28 @@ describe('caller authentication', () => {
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
   });
+
+  describe('with GraphiQL on', () => {
+    let withPage: TestService;
+
+    beforeAll(async () => {
+      withPage = await startTestService({
+        insecureRegistries: [],
+        config: { apiTokens: [TOKEN], graphiql: true },
+        graphiql: (_req, res) =>
+          void res.writeHead(200, { 'content-type': 'text/html' }).end('<title>GraphiQL</title>'),
+      });
+    });
+    afterAll(async () => withPage?.stop());
+
+    it('serves the page without a token, but not the queries it sends', async () => {
+      const page = await fetch(`${withPage.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('GraphiQL');
+      const query = await fetch(`${withPage.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { accept: 'text/html', 'apollo-require-preflight': 'true' },
+      });
+      expect(query.status).toBe(401);
+    });
+  });
 });
