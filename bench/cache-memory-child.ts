@@ -3,8 +3,9 @@
  * cache with `ENTRIES` distinct manifests and prints, as one JSON line, how much the process grew.
  */
 import { createHash } from 'node:crypto';
-import { createCache } from '../src/cache/create-cache.js';
+import { createCache } from '../src/cache/index.js';
 import { loadConfig } from '../src/config/index.js';
+// Not part of the cache's public face: used only to count what an unbounded cache would hold.
 import { serialize } from '../src/cache/serializer.js';
 import type { CacheMemory } from './cache-memory.js';
 

@@ -1,6 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill; it must load before the service does.
 import 'reflect-metadata';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureCacheMemory } from './cache-memory.js';
 import { measureColdLatency } from './cold-latency.js';
@@ -13,10 +14,14 @@ import { buildWorld } from './world.js';
 
 /**
  * `npm run bench` (table) or `npm run bench -- --json` (the table on stderr, one JSON object on the
- * last line of stdout). Every figure is a ratio or a count taken in this one run, so that a slow or
+ * last line of stdout); `-- --profile` adds a CPU profile of the warm path (an extra round, after
+ * the measured ones). Every figure is a ratio or a count taken in this one run, so that a slow or
  * busy machine moves both sides of a ratio instead of the figure; see bench/README.md.
  */
 const json = process.argv.includes('--json');
+const profilePath = process.argv.includes('--profile')
+  ? join(tmpdir(), 'imprimatur-bench-warm.cpuprofile')
+  : undefined;
 // With --json, stdout carries only the JSON line; progress and the table go to stderr.
 const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 const began = performance.now();
@@ -32,7 +37,7 @@ const world = await step('world', buildWorld);
 try {
   const cold = await step('cold latency', () => measureColdLatency(world));
   const stampede = await step('stampede', () => measureStampede(world));
-  const warm = await step('warm throughput', () => measureWarmThroughput(world));
+  const warm = await step('warm throughput', () => measureWarmThroughput(world, profilePath));
   const distinct = await step('distinct images', () => measureDistinctImages(world));
   const memory = await step('cache memory', measureCacheMemory);
   const rows = figureRows({
@@ -62,6 +67,10 @@ try {
       `${distinct.registryRequests} registry requests (${(distinct.registryRequests / distinct.images).toFixed(1)} per image), ` +
       `${distinct.seconds.toFixed(1)} s`,
   );
+  if (warm.profileSummary !== undefined) {
+    say(`warm path CPU (share of busy time, callees included; profile in ${profilePath}):`);
+    for (const line of warm.profileSummary) say(`  ${line}`);
+  }
   say(
     `${machine.date}, node ${machine.node}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB; ` +
       `${rows.filter((r) => r.met).length}/${rows.length} targets met; ` +

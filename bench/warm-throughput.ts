@@ -1,4 +1,5 @@
 import { startBareApollo, BARE_QUERY_BODY } from './bare-apollo.js';
+import { profiled } from './cpu-profile.js';
 import { runLoad, type LoadResult } from './load.js';
 import { GRAPHQL_HEADERS, startBenchService, timedVerification, verificationBody } from './service.js';
 import type { BenchWorld } from './world.js';
@@ -14,6 +15,8 @@ export interface WarmThroughput {
   /** Registry requests made during the whole warm load, and how many queries that load answered. */
   readonly registryRequestsDuringLoad: number;
   readonly queriesDuringLoad: number;
+  /** With `profilePath`: the busiest `src/` functions during an extra, unmeasured round. */
+  readonly profileSummary?: readonly string[];
 }
 
 /** Load per measured round, and the rounds: alternating so drift on a shared machine hits both sides. */
@@ -26,7 +29,10 @@ const ROUNDS = 2;
  * Warm throughput: the seed query, asked once so everything it needs is cached, then repeated by
  * autocannon. The bare Apollo server answering `{ ok }` is measured in the same run, interleaved.
  */
-export async function measureWarmThroughput(world: BenchWorld): Promise<WarmThroughput> {
+export async function measureWarmThroughput(
+  world: BenchWorld,
+  profilePath?: string,
+): Promise<WarmThroughput> {
   const service = await startBenchService(world);
   const bare = await startBareApollo();
   try {
@@ -53,6 +59,10 @@ export async function measureWarmThroughput(world: BenchWorld): Promise<WarmThro
     const registryRequestsDuringLoad = world.proxy.arrived();
     // The answers under load were 2xx; this checks one of them is still the right one.
     await timedVerification(service.url, world.seedRef);
+    const profile =
+      profilePath === undefined
+        ? undefined
+        : await profiled(profilePath, () => load(serviceLoad, ROUND_SECONDS));
 
     const serviceRps = mean(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = mean(bareRuns.map((r) => r.requestsPerSecond));
@@ -64,6 +74,7 @@ export async function measureWarmThroughput(world: BenchWorld): Promise<WarmThro
       registryRequestsWarm,
       registryRequestsDuringLoad,
       queriesDuringLoad: serviceRuns.reduce((sum, r) => sum + r.total, 0),
+      ...(profile === undefined ? {} : { profileSummary: profile.summary }),
     };
   } finally {
     await bare.stop();
