@@ -54,7 +54,11 @@ export interface FaultWorld {
 
 export interface FaultService {
   readonly url: string;
-  verify(ref: string): Promise<GraphQLReply<{ image: { verification: VerificationReply } }>>;
+  /** `image(ref) { verification(policy) }`, by default with the policy the world's images satisfy. */
+  verify(
+    ref: string,
+    policy?: Readonly<Record<string, unknown>>,
+  ): Promise<GraphQLReply<{ image: { verification: VerificationReply } }>>;
   stop(): Promise<void>;
 }
 
@@ -101,12 +105,12 @@ export async function startFaultWorld(repositories: readonly string[]): Promise<
       const { url } = await server.listen();
       const service: FaultService = {
         url,
-        verify: (ref) =>
+        verify: (ref, policy = POLICY) =>
           graphqlAt(url)<{ image: { verification: VerificationReply } }>(
             `query($ref: String!, $policy: PolicyInput!) {
                image(ref: $ref) { verification(policy: $policy) { ${VERIFICATION_FIELDS} } }
              }`,
-            { ref, policy: POLICY },
+            { ref, policy },
           ),
         stop: async () => {
           services.delete(service);
