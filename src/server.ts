@@ -17,7 +17,13 @@ import {
 import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
 import { createCache, type Cache } from './cache/index.js';
 import { createRegistryClient } from './registry/index.js';
-import { createRestRoutes, restRouteLabel, trustRootCheck, type ReadinessCheck } from './rest/index.js';
+import {
+  cacheCheck,
+  createRestRoutes,
+  restRouteLabel,
+  trustRootCheck,
+  type ReadinessCheck,
+} from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { CallerAuthenticator, withDeadline } from './security/index.js';
 import { IndexMembership } from './services/index-membership.js';
@@ -53,8 +59,7 @@ export interface ServerDependencies {
    */
   readonly graphiql?: RouteHandler;
   /**
-   * `GET /readyz` checks beyond the trust root's, which is always checked. The hook for the cache
-   * store: its health check (e.g. a Redis PING) goes here.
+   * `GET /readyz` checks beyond the trust root's and the cache's, which are always checked.
    */
   readonly readinessChecks?: readonly ReadinessCheck[];
 }
@@ -155,7 +160,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // REST (openapi/openapi.yaml) runs on the same per-request services as GraphQL.
   const rest = createRestRoutes({
     createServices: services,
-    readinessChecks: [trustRootCheck(trustRoot), ...(deps.readinessChecks ?? [])],
+    readinessChecks: [trustRootCheck(trustRoot), cacheCheck(cache), ...(deps.readinessChecks ?? [])],
     isAccepting: () => ready,
     logger,
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrustRoot } from '../verification/index.js';
-import { runReadinessChecks, trustRootCheck } from './readiness.js';
+import { cacheCheck, runReadinessChecks, trustRootCheck } from './readiness.js';
 
 describe('readiness', () => {
   // The real embedded public-good root: its authorities have real validity windows.
@@ -8,7 +8,7 @@ describe('readiness', () => {
 
   it('passes the trust-root check while a CA and a log are valid', async () => {
     expect(await runReadinessChecks([trustRootCheck(root)])).toEqual([
-      { name: 'trustRoot', ok: true, message: null },
+      { name: 'trustRoot', ok: true, state: 'ok', message: null },
     ]);
   });
 
@@ -16,7 +16,7 @@ describe('readiness', () => {
     // The current public-good CA has no end date, so "outside" is before Sigstore existed; an
     // expiring private root (IMPRIMATUR_TRUSTED_ROOT) fails the same comparison at its end.
     const [result] = await runReadinessChecks([trustRootCheck(root, () => new Date('2000-01-01T00:00:00Z'))]);
-    expect(result).toMatchObject({ name: 'trustRoot', ok: false });
+    expect(result).toMatchObject({ name: 'trustRoot', ok: false, state: 'failing' });
     expect(result?.message).toMatch(/no certificate authority valid at 2000-01-01/);
   });
 
@@ -30,11 +30,13 @@ describe('readiness', () => {
       },
       { name: 'rejects', check: () => Promise.reject(new Error('down')) },
       { name: 'fine', check: () => undefined },
+      { name: 'impaired', check: () => 'degraded' as const },
     ]);
-    expect(results.map((r) => [r.name, r.ok, r.message])).toEqual([
-      ['throws', false, 'boom'],
-      ['rejects', false, 'down'],
-      ['fine', true, null],
+    expect(results.map((r) => [r.name, r.ok, r.state, r.message])).toEqual([
+      ['throws', false, 'failing', 'boom'],
+      ['rejects', false, 'failing', 'down'],
+      ['fine', true, 'ok', null],
+      ['impaired', true, 'degraded', null],
     ]);
   });
 
@@ -45,4 +47,25 @@ describe('readiness', () => {
     expect(result).toMatchObject({ name: 'hangs', ok: false });
     expect(result?.message).toMatch(/no answer within/);
   }, 5_000);
+});
+
+describe('the cache readiness check', () => {
+  it('is ok with the memory cache, and degraded (still ready) while Redis is not up', async () => {
+    const memory = cacheCheck({
+      health: () => ({ backend: 'memory', status: 'ok', memory: { entries: 0, bytes: 0 } }),
+    });
+    const redisDown = cacheCheck({
+      health: () => ({
+        backend: 'redis',
+        status: 'degraded',
+        memoryTier: true,
+        redis: { state: 'down', since: new Date(), lastError: 'ECONNREFUSED', failures: 3 },
+        memory: { entries: 0, bytes: 0 },
+      }),
+    });
+    expect((await runReadinessChecks([memory, redisDown])).map((r) => [r.ok, r.state])).toEqual([
+      [true, 'ok'],
+      [true, 'degraded'],
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Cache } from '../cache/index.js';
 import type { TrustRoot } from '../verification/index.js';
 
 /**
@@ -7,13 +8,20 @@ import type { TrustRoot } from '../verification/index.js';
  */
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves when healthy; throws (or rejects) with a message that says what is wrong. */
-  check(signal: AbortSignal): Promise<void> | void;
+  /**
+   * Resolves when healthy, or with `'degraded'` when working but impaired (still ready: see the
+   * cache check); throws (or rejects) with a message that says what is wrong.
+   */
+  check(signal: AbortSignal): Promise<void | 'degraded'> | void | 'degraded';
 }
+
+export type ReadinessState = 'ok' | 'degraded' | 'failing';
 
 export interface ReadinessResult {
   readonly name: string;
+  /** False only for `failing`: a degraded dependency does not take the replica out of service. */
   readonly ok: boolean;
+  readonly state: ReadinessState;
   readonly message: string | null;
 }
 
@@ -41,13 +49,28 @@ export function trustRootCheck(trustRoot: TrustRoot, now: () => Date = () => new
   };
 }
 
+/**
+ * The cache store. Memory always answers; a Redis tier that is down or still connecting makes the
+ * cache `degraded`, not failing: answers then come from memory and the registry, every replica sees
+ * the same Redis, and marking them all unready would turn a slower service into no service.
+ */
+export function cacheCheck(cache: Pick<Cache, 'health'>): ReadinessCheck {
+  return {
+    name: 'cache',
+    check() {
+      const health = cache.health();
+      return health.status === 'ok' ? undefined : 'degraded';
+    },
+  };
+}
+
 /** Runs every check concurrently, each bounded by {@link READINESS_CHECK_TIMEOUT_MS}. */
 export async function runReadinessChecks(checks: readonly ReadinessCheck[]): Promise<ReadinessResult[]> {
   return Promise.all(
     checks.map(async (c): Promise<ReadinessResult> => {
       const signal = AbortSignal.timeout(READINESS_CHECK_TIMEOUT_MS);
       try {
-        await Promise.race([
+        const outcome = await Promise.race([
           Promise.resolve().then(() => c.check(signal)),
           new Promise<never>((_, reject) =>
             signal.addEventListener('abort', () =>
@@ -55,9 +78,10 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[]): Pro
             ),
           ),
         ]);
-        return { name: c.name, ok: true, message: null };
+        return { name: c.name, ok: true, state: outcome === 'degraded' ? 'degraded' : 'ok', message: null };
       } catch (error) {
-        return { name: c.name, ok: false, message: error instanceof Error ? error.message : String(error) };
+        const message = error instanceof Error ? error.message : String(error);
+        return { name: c.name, ok: false, state: 'failing', message };
       }
     }),
   );

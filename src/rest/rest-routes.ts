@@ -63,7 +63,10 @@ export function createRestRoutes(options: RestRoutesOptions) {
     sendJson(
       res,
       ready ? 200 : 503,
-      { status: ready ? 'ready' : 'unavailable', checks: results.map((r) => ({ name: r.name, ok: r.ok })) },
+      {
+        status: ready ? 'ready' : 'unavailable',
+        checks: results.map((r) => ({ name: r.name, ok: r.ok, state: r.state })),
+      },
       method,
     );
   }

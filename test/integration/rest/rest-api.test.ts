@@ -301,7 +301,13 @@ describe('REST facade', () => {
     it('is ready when the trust root can verify now', async () => {
       const response = await api.request('/readyz');
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ status: 'ready', checks: [{ name: 'trustRoot', ok: true }] });
+      expect(response.body).toEqual({
+        status: 'ready',
+        checks: [
+          { name: 'trustRoot', ok: true, state: 'ok' },
+          { name: 'cache', ok: true, state: 'ok' },
+        ],
+      });
     });
 
     it('serves the OpenAPI document it implements', async () => {
@@ -345,14 +351,19 @@ describe('REST facade when the registry is in trouble', () => {
     // Nothing listens on a port just freed.
     downHost = `127.0.0.1:${await freePort()}`;
     const base = testConfig({ insecureRegistries: [silentHost, downHost] });
-    const config = { ...base, registry: { ...base.registry, requestTimeoutMs: 300, maxRetries: 0 } };
+    const config = {
+      ...base,
+      registry: { ...base.registry, requestTimeoutMs: 300, maxRetries: 0 },
+      // A Redis nobody listens on: the cache runs degraded (memory only).
+      cache: { ...base.cache, url: `redis://127.0.0.1:${await freePort()}` },
+    };
     server = await createServer(config, {
       logger: pino({ level: 'silent' }),
       readinessChecks: [
         {
-          name: 'cache',
+          name: 'extra',
           check() {
-            throw new Error('cache store unreachable');
+            throw new Error('store unreachable');
           },
         },
       ],
@@ -381,17 +392,18 @@ describe('REST facade when the registry is in trouble', () => {
     expect(problem(response).code).toBe('REGISTRY_TIMEOUT');
   });
 
-  it('is not ready while a readiness check added through the hook fails, and says which', async () => {
+  it('is not ready while a readiness check added through the hook fails, and says which; an unreachable Redis only degrades', async () => {
     const response = await api.request('/readyz');
     expect(response.status).toBe(503);
     expect(response.body).toEqual({
       status: 'unavailable',
       checks: [
-        { name: 'trustRoot', ok: true },
-        { name: 'cache', ok: false },
+        { name: 'trustRoot', ok: true, state: 'ok' },
+        { name: 'cache', ok: true, state: 'degraded' },
+        { name: 'extra', ok: false, state: 'failing' },
       ],
     });
     // The check's message stays in the log: it could name a store address.
-    expect(response.text).not.toContain('unreachable');
+    expect(response.text).not.toContain('store unreachable');
   });
 });
