@@ -9,6 +9,7 @@ import {
   type BuiltIndex,
   type TestRegistry,
 } from '../../support/registry/index.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
@@ -26,7 +27,22 @@ describe('registry requests per GraphQL request', () => {
   beforeAll(async () => {
     registry = await startTestRegistry();
     proxy = await startCountingProxy(registry.url);
-    service = await startTestService({ insecureRegistries: [proxy.host] });
+    // Caching off: these tests count what ONE request costs. Reuse across requests is the cache's
+    // business and is counted in test/integration/cache/service.test.ts.
+    const defaults = loadConfig({}).cache;
+    service = await startTestService({
+      insecureRegistries: [proxy.host],
+      config: {
+        cache: {
+          ...defaults,
+          contentTtlSeconds: 0,
+          tagTtlSeconds: 0,
+          listingTtlSeconds: 0,
+          verificationTtlSeconds: 0,
+          failureTtlSeconds: 0,
+        },
+      },
+    });
     list = buildIndex(
       FOUR_PLATFORMS.map((p) => buildImage(p, 'docker')),
       'docker',
