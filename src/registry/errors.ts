@@ -91,11 +91,9 @@ export function parseRegistryErrorBody(body: Uint8Array): RegistryErrorBody {
     if (typeof record.code === 'string' && /^[A-Z0-9_]{1,64}$/.test(record.code)) codes.push(record.code);
     if (message === undefined && typeof record.message === 'string') {
       // eslint-disable-next-line no-control-regex
+      const printable = record.message.replace(/[\u0000-\u001f\u007f]/g, ' ');
       // Redacted before shortening, so a cut cannot leave half a credential unrecognised.
-      message = redactSecrets(record.message.replace(/[\u0000-\u001f\u007f]/g, ' ')).slice(
-        0,
-        MAX_ERROR_MESSAGE_CHARS,
-      );
+      message = redactSecrets(printable).slice(0, MAX_ERROR_MESSAGE_CHARS);
     }
   }
   return { codes, message };
