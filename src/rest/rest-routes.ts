@@ -103,6 +103,7 @@ export function createRestRoutes(options: RestRoutesOptions) {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
       return serveOpenApi(res, method);
     }
+    refuseCrossSite(req);
     // Routes that reach registries: their services are cancelled when the caller goes away.
     const abort = new AbortController();
     res.once('close', () => {
@@ -136,6 +137,25 @@ export function createRestRoutes(options: RestRoutesOptions) {
   }
 
   return { handle };
+}
+
+/**
+ * Refuses registry-reaching requests a browser sends on behalf of another site. A plain cross-site
+ * `GET /v1/images/...` needs no CORS preflight, so any web page could make a visitor's browser, inside
+ * the network, send the service after registries of the page's choosing (the answer stays unreadable,
+ * the traffic does not). Browsers label such requests `Sec-Fetch-Site: cross-site`/`same-site`; curl,
+ * SDKs and same-origin pages send nothing or `same-origin`/`none`, and pass. (POST /v1/verify is
+ * also protected by needing `application/json`, which forces a preflight this service never grants.)
+ */
+function refuseCrossSite(req: IncomingMessage): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return;
+  throw new RestProblem({
+    status: 403,
+    title: 'Forbidden',
+    detail: `requests from other sites are refused (Sec-Fetch-Site: ${site})`,
+    code: 'CROSS_SITE_REQUEST',
+  });
 }
 
 /**

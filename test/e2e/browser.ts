@@ -22,13 +22,13 @@ const CHROMIUM_ARGS = [
  * Launches Chromium, or fails with what to do about it. A missing browser is a broken test setup,
  * not a reason to skip: skipping would let the page break unnoticed.
  */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
+export async function launchChromium(executablePath: string = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. The GraphiQL end-to-end test needs a real browser: run ` +
+      `Chromium not found at ${executablePath}. The GraphiQL end-to-end test needs a real browser: run ` +
         '"bash scripts/test-deps.sh" (npm test runs it as pretest) or "apt-get install chromium", ' +
         'or set IMPRIMATUR_CHROMIUM to a Chromium binary.',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }

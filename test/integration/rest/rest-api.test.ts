@@ -297,6 +297,28 @@ describe('REST facade', () => {
     });
   });
 
+  describe('requests a browser sends for another site', () => {
+    it.each([
+      ['GET', `/v1/images/${encodeURIComponent('alpine')}`],
+      ['POST', '/v1/verify'],
+    ])('%s %s is refused with 403 before any registry request', async (method, path) => {
+      const response = await api.request(path, {
+        method,
+        headers: { 'sec-fetch-site': 'cross-site' },
+        ...(method === 'POST' ? { json: { image: 'alpine', policy: WALKTHROUGH_POLICY } } : {}),
+      });
+      expect(response.status).toBe(403);
+      expect(problem(response).code).toBe('CROSS_SITE_REQUEST');
+    });
+
+    it('lets the same origin through', async () => {
+      const response = await api.request(`/v1/images/${encodeURIComponent(walkthrough.tagRef)}`, {
+        headers: { 'sec-fetch-site': 'same-origin' },
+      });
+      expect(response.status).toBe(200);
+    });
+  });
+
   describe('operations', () => {
     it('is ready when the trust root can verify now', async () => {
       const response = await api.request('/readyz');
