@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { VerificationOutcome } from '../../services/verification-service.js';
 import { describeSignature } from '../../services/signature-views.js';
@@ -113,8 +114,14 @@ export class Verification {
   @Field(() => [VerificationError])
   errors!: VerificationError[];
 
+  /** The service outcome behind this object. Not a GraphQL field. */
+  outcome!: VerificationOutcome;
+
+  /** Built only when asked for (see {@link SignatureVerification.signature}). */
   @Field(() => [SignatureVerification])
-  signatures!: SignatureVerification[];
+  get signatures(): SignatureVerification[] {
+    return this.outcome.signatures.map((s) => SignatureVerification.from(s));
+  }
 
   @Field(() => String, {
     nullable: true,
@@ -129,15 +136,27 @@ export class Verification {
   })
   hint?: string;
 
+  @Field(() => Boolean, {
+    description: 'True when this verdict was reused from the cache rather than computed now.',
+  })
+  cached!: boolean;
+
+  @Field(() => GraphQLDateTime, {
+    description: 'When the verdict was computed (by an earlier request, if cached).',
+  })
+  checkedAt!: Date;
+
   static from(outcome: VerificationOutcome): Verification {
     return Object.assign(new Verification(), {
       digest: outcome.digest,
       verified: outcome.verified,
       status: VerificationStatus[outcome.status],
       errors: outcome.errors.map((e) => Object.assign(new VerificationError(), e)),
-      signatures: outcome.signatures.map((s) => SignatureVerification.from(s)),
       inheritedFrom: outcome.inheritedFrom,
       hint: outcome.hint,
+      cached: outcome.cached,
+      checkedAt: outcome.checkedAt,
+      outcome,
     });
   }
 }
