@@ -1,0 +1,139 @@
+// @peculiar/x509 (the Sigstore fixtures) uses tsyringe, which needs the decorator metadata polyfill first.
+import 'reflect-metadata';
+import { availableParallelism, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runLoad } from './soak/load.js';
+import { startServiceProcess } from './soak/service-process.js';
+import { buildSoakWorld } from './soak/world.js';
+
+/**
+ * `npm run soak [-- --seconds 180]`: the service, in its own process, under mixed cold and warm
+ * verification queries for a bounded time, against a real docker-registry on loopback. Reports
+ * latency, error rate and the service's RSS, and exits 1 when:
+ *
+ * - more than 1% of answers are wrong (transport errors, GraphQL errors, unexpected status), or any
+ *   answer says `verified: true` where it must not;
+ * - RSS grows by more than `--max-rss-growth-mib` (default 64) between the end of the warm-up and the
+ *   end of the run. 64 MiB is the memory cache's own default byte bound, so growth beyond it means
+ *   something other than the bounded caches is accumulating;
+ * - the service dies, or does not stop cleanly (exit 0 on SIGTERM).
+ *
+ * Not part of `npm test`. Talks only to 127.0.0.1. See bench/README.md, "Soak".
+ */
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '180' },
+    connections: { type: 'string', default: '8' },
+    images: { type: 'string', default: '60' },
+    'cold-percent': { type: 'string', default: '30' },
+    'max-rss-growth-mib': { type: 'string', default: '64' },
+  },
+});
+const number = (name: keyof typeof values, min: number, max: number): number => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`--${name} must be an integer between ${min} and ${max}`);
+    process.exit(2);
+  }
+  return value;
+};
+const seconds = number('seconds', 10, 3_600);
+const connections = number('connections', 1, 256);
+const imageCount = number('images', 10, 1_000);
+const coldPercent = number('cold-percent', 0, 100);
+const maxGrowthMiB = number('max-rss-growth-mib', 1, 4_096);
+// Caches fill and verdict/tag/listing TTLs (30 s) turn over during the warm-up: RSS is judged after it.
+const warmupSeconds = Math.min(45, Math.floor(seconds / 4));
+const MiB = 1024 * 1024;
+const mib = (bytes: number) => (bytes / MiB).toFixed(1);
+
+console.log(
+  `imprimatur soak: ${seconds} s, ${connections} connections, ${imageCount} images, ${coldPercent}% cold`,
+);
+const world = await buildSoakWorld(imageCount);
+let failed = false;
+try {
+  const service = await startServiceProcess({
+    cwd: process.cwd(),
+    env: {
+      IMPRIMATUR_TRUSTED_ROOT: world.trustedRootPath,
+      IMPRIMATUR_INSECURE_REGISTRIES: world.registry.host,
+    },
+  });
+  const rssAtStart = await service.rssBytes();
+  const samples: { at: number; rss: number }[] = [];
+  const began = Date.now();
+  // One RSS sample every 5 s while the load runs (bounded by the run's own length).
+  const sampler = setInterval(() => {
+    service
+      .rssBytes()
+      .then((rss) => samples.push({ at: (Date.now() - began) / 1000, rss }))
+      .catch(() => undefined);
+  }, 5_000);
+  const load = await runLoad({ url: service.url, images: world.images, seconds, connections, coldPercent });
+  clearInterval(sampler);
+  const alive = service.alive();
+  const rssAtEnd = alive ? await service.rssBytes() : Number.NaN;
+  const afterWarmup = samples.find((s) => s.at >= warmupSeconds)?.rss ?? rssAtStart;
+  const peak = Math.max(rssAtStart, rssAtEnd, ...samples.map((s) => s.rss));
+  const growth = rssAtEnd - afterWarmup;
+  const exitCode = await service.stop();
+
+  const checks = [
+    { what: `error rate ${(load.errorRate * 100).toFixed(3)}% <= 1%`, ok: load.errorRate <= 0.01 },
+    { what: `false verified:true answers ${load.falseVerified} == 0`, ok: load.falseVerified === 0 },
+    {
+      what: `RSS growth after warm-up ${mib(growth)} MiB <= ${maxGrowthMiB} MiB`,
+      ok: growth <= maxGrowthMiB * MiB,
+    },
+    { what: 'service alive at the end and stopped with exit 0', ok: alive && exitCode === 0 },
+  ];
+  failed = checks.some((c) => !c.ok);
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    seconds,
+    connections,
+    images: imageCount,
+    coldPercent,
+    requests: load.total,
+    cold: load.cold,
+    warm: load.warm,
+    requestsPerSecond: Math.round(load.requestsPerSecond),
+    latencyP50Ms: load.latencyP50Ms,
+    latencyP99Ms: load.latencyP99Ms,
+    transportErrors: load.transportErrors,
+    wrongAnswers: load.wrongAnswers,
+    falseVerified: load.falseVerified,
+    errorRate: load.errorRate,
+    rssStartMiB: Number(mib(rssAtStart)),
+    rssAfterWarmupMiB: Number(mib(afterWarmup)),
+    rssEndMiB: Number(mib(rssAtEnd)),
+    rssPeakMiB: Number(mib(peak)),
+    warmupSeconds,
+  };
+  console.log('');
+  console.log(
+    `requests        ${load.total} (${load.cold} cold, ${load.warm} warm), ${report.requestsPerSecond} req/s`,
+  );
+  console.log(`latency         p50 ${load.latencyP50Ms} ms, p99 ${load.latencyP99Ms} ms`);
+  console.log(
+    `errors          ${load.transportErrors} transport, ${load.wrongAnswers} wrong answers, ${load.falseVerified} false verified`,
+  );
+  console.log(
+    `service RSS     start ${mib(rssAtStart)} MiB, after ${warmupSeconds} s warm-up ${mib(afterWarmup)} MiB, end ${mib(rssAtEnd)} MiB, peak ${mib(peak)} MiB`,
+  );
+  console.log(`RSS samples     ${samples.map((s) => `${Math.round(s.at)}s:${mib(s.rss)}`).join(' ')}`);
+  for (const sample of load.samples) console.log(`wrong answer    ${sample}`);
+  for (const check of checks) console.log(`${check.ok ? 'ok  ' : 'FAIL'}            ${check.what}`);
+  if (!alive) console.log(`service output:\n${service.tail()}`);
+  console.log(JSON.stringify(report));
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  await world.stop();
+}
+process.exit(failed ? 1 : 0);
