@@ -31,6 +31,14 @@ describe('queryLimitsRule', () => {
     expect(limitCodes(`{ node { ${eleven} } }`)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 
+  it('does not count depth below __schema or __type, but does count their fields', () => {
+    expect(limitCodes(`{ __type(name: "Node") { fields { type { ofType { ofType { name } } } } } }`)).toEqual(
+      [],
+    );
+    const many = Array.from({ length: 11 }, () => 'name').join(' ');
+    expect(limitCodes(`{ __schema { types { ${many} } } }`)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
   it('measures each operation on its own', () => {
     expect(
       limitCodes(`query A { node { id } } query B { node { child { child { child { id } } } } }`),

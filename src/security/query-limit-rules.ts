@@ -23,6 +23,7 @@ interface Measure {
 }
 
 const NOTHING: Measure = { depth: 0, aliases: 0, fields: 0 };
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type']);
 
 class DocumentMeasurer {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
@@ -60,8 +61,13 @@ class DocumentMeasurer {
       switch (selection.kind) {
         case Kind.FIELD: {
           const below = selection.selectionSet ? this.selectionSet(selection.selectionSet) : NOTHING;
+          // Introspection nests deeper than any real query (GraphiQL's own introspection query is 15
+          // levels), and graphql-js's MaxIntrospectionDepthRule already bounds its one costly
+          // recursion (`fields { type { fields ...`): depth below `__schema`/`__type` is not counted.
+          // Its aliases and fields are.
+          const introspection = INTROSPECTION_ROOTS.has(selection.name.value);
           inner = {
-            depth: below.depth + 1,
+            depth: introspection ? 1 : below.depth + 1,
             aliases: below.aliases + (selection.alias ? 1 : 0),
             fields: below.fields + 1,
           };

@@ -14,8 +14,10 @@ export interface QueryLimits {
    */
   readonly maxTokens: number;
   /**
-   * Nesting of selection sets: 12. The deepest real path in the schema (image → manifest →
-   * platforms → signatures → verification → certificate...) is under 10; depth only grows cost.
+   * Nesting of selection sets: 12. Real queries stay under 10 (image → manifest list → manifests →
+   * verification → signatures → certificate → chain); `Certificate.chain` is recursive, so without a
+   * bound a query could nest it as deep as its tokens allow. Introspection is not counted here
+   * (see query-limit-rules.ts).
    */
   readonly maxDepth: number;
   /**
