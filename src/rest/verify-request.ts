@@ -4,6 +4,12 @@ import { invalidParam } from './problem.js';
 /** `POST /v1/verify` input, checked field by field. */
 export interface VerifyRequest {
   readonly image: string;
+  /**
+   * Verify this platform's manifest, reached through the index `image` names (GraphQL's
+   * `image.platform(p).verification`): an unsigned platform manifest of a signed index is then
+   * VERIFIED_VIA_INDEX, which verifying its digest alone can never be.
+   */
+  readonly platform: string | undefined;
   readonly policy: Policy;
 }
 
@@ -40,12 +46,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseVerifyRequest(body: unknown): VerifyRequest {
   if (!isObject(body)) throw invalidParam('body', 'must be a JSON object with "image" and "policy"');
   for (const key of Object.keys(body)) {
-    if (key !== 'image' && key !== 'policy') throw invalidParam(key, 'unknown field');
+    if (key !== 'image' && key !== 'policy' && key !== 'platform') throw invalidParam(key, 'unknown field');
   }
-  const { image, policy } = body;
+  const { image, policy, platform } = body;
   if (typeof image !== 'string' || image === '') throw invalidParam('image', 'required: an image reference');
+  if (platform !== undefined && platform !== null && (typeof platform !== 'string' || platform === '')) {
+    throw invalidParam('platform', 'must be a platform such as "linux/arm64"');
+  }
   if (!isObject(policy)) throw invalidParam('policy', 'required: an object of cosign verify flags');
-  return { image, policy: parsePolicy(policy) };
+  return { image, platform: platform ?? undefined, policy: parsePolicy(policy) };
 }
 
 function parsePolicy(input: Record<string, unknown>): Policy {

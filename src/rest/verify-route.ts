@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parsePlatform, ReferenceError, type ImageReference } from '../reference/index.js';
+import type { VerificationOutcome } from '../services/verification-service.js';
 import { describeSignature } from '../services/signature-views.js';
+import type { Policy } from '../verification/types.js';
 import { validatePolicy } from '../verification/index.js';
-import { sendJson } from './problem.js';
+import { invalidParam, RestProblem, sendJson } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
 import type { RequestServices } from './services.js';
 import { parseVerifyRequest } from './verify-request.js';
@@ -19,8 +22,47 @@ export async function handleVerify(
 ): Promise<void> {
   const request = parseVerifyRequest(await readJsonBody(req));
   const ref = services.images.parseReference(request.image);
+  if (request.platform !== undefined) checkPlatform(request.platform);
   const policy = validatePolicy(request.policy);
-  const manifest = await services.images.manifestOf(ref);
-  const outcome = await services.verification.verifyManifest(ref.repositoryRef, manifest, policy);
+  const outcome =
+    request.platform === undefined
+      ? await services.verification.verifyManifest(
+          ref.repositoryRef,
+          await services.images.manifestOf(ref),
+          policy,
+        )
+      : await verifyPlatform(services, ref, request.platform, policy);
   sendJson(res, 200, verificationJson(ref.toString(), outcome, describeSignature));
+}
+
+/** Parses the platform before any I/O, so a malformed one is a 400 naming `platform`. */
+function checkPlatform(platform: string): void {
+  try {
+    parsePlatform(platform);
+  } catch (error) {
+    if (error instanceof ReferenceError) throw invalidParam('platform', error.message, 'INVALID_PLATFORM');
+    throw error;
+  }
+}
+
+/** The platform's manifest as GraphQL's `image.platform(p).verification` verifies it. */
+async function verifyPlatform(
+  services: RequestServices,
+  ref: ImageReference,
+  platform: string,
+  policy: Policy,
+): Promise<VerificationOutcome> {
+  const view = await services.images.manifestForPlatform(ref, platform);
+  if (view === null) {
+    throw new RestProblem({
+      status: 404,
+      title: 'Not Found',
+      detail: `${ref.toString()} has no manifest for platform ${JSON.stringify(platform)}`,
+      code: 'PLATFORM_NOT_FOUND',
+      invalidParams: [{ name: 'platform', reason: 'not in this image' }],
+    });
+  }
+  return view.kind === 'index-entry'
+    ? services.verification.verifyIndexEntry(view.repo, view.descriptor.digest, policy, view.index)
+    : services.verification.verifyManifest(view.repo, view.fetched, policy);
 }

@@ -116,6 +116,27 @@ describe('REST facade', () => {
       expect(body.hint).toContain(walkthrough.indexDigest);
     });
 
+    it('verifies a platform reached through the signed index as VERIFIED_VIA_INDEX, naming the index', async () => {
+      const response = await api.request('/v1/verify', {
+        json: { image: walkthrough.tagRef, platform: 'linux/amd64', policy: WALKTHROUGH_POLICY },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        digest: walkthrough.platformDigest,
+        verified: true,
+        status: 'VERIFIED_VIA_INDEX',
+        inheritedFrom: walkthrough.indexDigest,
+      });
+    });
+
+    it('answers 404 PLATFORM_NOT_FOUND for a platform the index does not list', async () => {
+      const response = await api.request('/v1/verify', {
+        json: { image: walkthrough.tagRef, platform: 'windows/amd64', policy: WALKTHROUGH_POLICY },
+      });
+      expect(response.status).toBe(404);
+      expect(problem(response).code).toBe('PLATFORM_NOT_FOUND');
+    });
+
     it('fails a wrong issuer with cosign’s expected/got message', async () => {
       const body = (
         await verify(walkthrough.indexRef, {
@@ -172,9 +193,15 @@ describe('REST facade', () => {
       ['a missing policy', { image: 'alpine' }, 'policy', 'BAD_REQUEST'],
       [
         'an unknown top-level field',
-        { image: 'alpine', policy: WALKTHROUGH_POLICY, platform: 'linux/amd64' },
-        'platform',
+        { image: 'alpine', policy: WALKTHROUGH_POLICY, tag: 'v1' },
+        'tag',
         'BAD_REQUEST',
+      ],
+      [
+        'a malformed platform',
+        { image: 'alpine', platform: 'linux/', policy: WALKTHROUGH_POLICY },
+        'platform',
+        'INVALID_PLATFORM',
       ],
       [
         'an unparseable reference',
