@@ -70,7 +70,7 @@ describe('the GraphiQL page in a real browser', () => {
       })
       .then((r) => r.status());
     page.on('response', (response) => {
-      // The introspection answer is judged on its own (see the known-defect test below).
+      // The introspection answer is judged on its own (see the introspection test below).
       if ((response.request().postData() ?? '').includes('IntrospectionQuery')) return;
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
     });
@@ -136,11 +136,7 @@ describe('the GraphiQL page in a real browser', () => {
     await page.close();
   });
 
-  // KNOWN DEFECT, pinned so it is seen: the inbound query depth limit (src/security, maxDepth 12)
-  // refuses GraphiQL's standard introspection query (15 levels, QUERY_TOO_DEEP), so the page has no
-  // schema: no docs, no autocompletion. Queries still run. When the limit exempts introspection
-  // meta-fields, this test starts failing: turn it back into a plain `it`.
-  it.fails('loads the schema through introspection, for docs and autocompletion', async () => {
+  it('loads the schema through introspection, for docs and autocompletion', async () => {
     const { page, introspection } = await openGraphiQL();
     const status = await introspection;
     await page.close();
