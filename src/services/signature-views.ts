@@ -47,6 +47,11 @@ export interface SignatureView {
 const SIMPLE_SIGNING_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
+/**
+ * Describes a signature. The certificate and timestamp views are getters, computed when read: they
+ * parse X.509 and ASN.1, and a query asking only for `format` must not pay for that (the bench
+ * showed certificate parsing dominating warm queries). Callers read each at most once per request.
+ */
 export function describeSignature(signature: DiscoveredSignature): SignatureView {
   switch (signature.kind) {
     case 'legacy-tag':
@@ -57,7 +62,9 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
         dockerManifestDigest: signature.claims.dockerManifestDigest,
         payloadType: SIMPLE_SIGNING_TYPE,
         annotations: signature.claims.optional,
-        certificate: certificateView(signature.certificatePem, signature.chainPem),
+        get certificate() {
+          return certificateView(signature.certificatePem, signature.chainPem);
+        },
         transparencyLog:
           signature.rekorBundle === undefined
             ? undefined
@@ -67,10 +74,12 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
                 integratedTime: secondsToDate(signature.rekorBundle.integratedTime),
                 ...entryKind(signature.rekorBundle.body),
               },
-        timestamps: [
-          ...tlogTimestamp(signature.rekorBundle?.integratedTime),
-          ...rfc3161Timestamp(signature.rfc3161Timestamp),
-        ],
+        get timestamps() {
+          return [
+            ...tlogTimestamp(signature.rekorBundle?.integratedTime),
+            ...rfc3161Timestamp(signature.rfc3161Timestamp),
+          ];
+        },
       };
     case 'bundle-referrer':
       return describeBundle(signature);
@@ -91,9 +100,10 @@ function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-
   const kindVersion = record(entry.kindVersion);
   const integrated = Number(entry.integratedTime);
   const logIdB64 = base64Field(record(entry.logId).keyId);
-  const timestamps = array(record(material.timestampVerificationData).rfc3161Timestamps).flatMap((t) =>
-    rfc3161Timestamp(base64Field(record(t).signedTimestamp)),
-  );
+  const timestamps = () =>
+    array(record(material.timestampVerificationData).rfc3161Timestamps).flatMap((t) =>
+      rfc3161Timestamp(base64Field(record(t).signedTimestamp)),
+    );
   return {
     format: 'SIGSTORE_BUNDLE',
     digest: signature.manifestDigest,
@@ -101,8 +111,11 @@ function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-
     dockerManifestDigest: signature.claims.dockerManifestDigest,
     payloadType: signature.payloadType,
     annotations: signature.claims.optional,
-    certificate:
-      first === undefined ? undefined : certificateFromDer(first, leaf !== undefined ? chainCerts : rest),
+    get certificate() {
+      return first === undefined
+        ? undefined
+        : certificateFromDer(first, leaf !== undefined ? chainCerts : rest);
+    },
     transparencyLog:
       entry.logIndex === undefined
         ? undefined
@@ -113,7 +126,9 @@ function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-
             kind: typeof kindVersion.kind === 'string' ? kindVersion.kind : undefined,
             kindVersion: typeof kindVersion.version === 'string' ? kindVersion.version : undefined,
           },
-    timestamps: [...tlogTimestamp(integrated), ...timestamps],
+    get timestamps() {
+      return [...tlogTimestamp(integrated), ...timestamps()];
+    },
   };
 }
 

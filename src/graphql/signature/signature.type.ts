@@ -90,14 +90,23 @@ export class Signature {
   @Field(() => GraphQLJSON, { nullable: true, description: 'Signed annotations (cosign `-a key=value`).' })
   annotations?: Record<string, unknown>;
 
-  @Field(() => Certificate, { nullable: true })
-  certificate?: Certificate;
-
   @Field(() => TlogEntry, { nullable: true })
   transparencyLog?: TlogEntry;
 
+  /** The service view behind this object; certificate and timestamps are read from it lazily. */
+  view!: SignatureView;
+
+  /** Parsed only when asked for: X.509 parsing is the expensive part of describing a signature. */
+  @Field(() => Certificate, { nullable: true })
+  get certificate(): Certificate | undefined {
+    const certificate = this.view.certificate;
+    return certificate === undefined ? undefined : Certificate.fromView(certificate);
+  }
+
   @Field(() => [Timestamp])
-  timestamps!: Timestamp[];
+  get timestamps(): Timestamp[] {
+    return this.view.timestamps.map((t) => Timestamp.from(t));
+  }
 
   static from(view: SignatureView): Signature {
     return Object.assign(new Signature(), {
@@ -107,9 +116,8 @@ export class Signature {
       dockerManifestDigest: view.dockerManifestDigest ?? '',
       payloadType: view.payloadType,
       annotations: view.annotations,
-      certificate: view.certificate === undefined ? undefined : Certificate.fromView(view.certificate),
       transparencyLog: view.transparencyLog === undefined ? undefined : TlogEntry.from(view.transparencyLog),
-      timestamps: view.timestamps.map((t) => Timestamp.from(t)),
+      view,
     });
   }
 }
