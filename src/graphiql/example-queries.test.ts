@@ -17,12 +17,13 @@ describe('the preloaded GraphiQL tabs', () => {
     schema = await buildImprimaturSchema();
   });
 
-  it('cover the walkthrough: signed index, platform digest, wrong issuer, wrong identity', () => {
+  it('cover the walkthrough: signed index, platform digest, wrong issuer, wrong identity, platform via index', () => {
     expect(EXAMPLE_TABS.map((tab) => tab.title)).toEqual([
       'VerifyIndex',
       'VerifyPlatformDigest',
       'WrongIssuer',
       'WrongIdentity',
+      'PlatformViaIndex',
     ]);
   });
 

@@ -1,11 +1,11 @@
 /**
  * The tabs GraphiQL opens with: the multi-platform walkthrough (shared/reference/
  * cosign-multiplatform-til.txt) as queries, so a first-time user sees every outcome the service
- * explains — a signed index, an unsigned platform digest, a wrong issuer, a wrong identity — without
- * reading the schema first.
+ * explains — a signed index, an unsigned platform digest, a wrong issuer, a wrong identity, and a
+ * platform verified through its index — without reading the schema first.
  *
- * Every tab runs the same operation and differs only in its variables: the image and the policy are
- * the two things a user edits, and one operation keeps the answer shapes comparable side by side.
+ * The first four tabs run the same operation and differ only in their variables: the image and the
+ * policy are the two things a user edits, and one operation keeps the answers comparable side by side.
  * Pure data, shared by the browser bundle and the tests (no DOM, no Node APIs).
  */
 
@@ -60,7 +60,30 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   WrongIssuer: 'The right image, the wrong issuer: FAILED with expected/got, so you learn the right issuer.',
   WrongIdentity:
     'The right image, an identity regexp that does not match (triv, not trivy): FAILED with the SAN found.',
+  PlatformViaIndex:
+    'One platform reached through the signed index: VERIFIED_VIA_INDEX, since the index digest covers it.',
 };
+
+/** The platform of an index, verified through it: what the walkthrough says to do instead. */
+export function platformViaIndexOperation(): string {
+  return `# ${describe('PlatformViaIndex')}
+query PlatformViaIndex($ref: String!, $platform: String!, $policy: PolicyInput!) {
+  image(ref: $ref) {
+    digest
+    platform(platform: $platform) {
+      digest
+      platform { os architecture variant }
+      verification(policy: $policy) {
+        verified
+        status
+        inheritedFrom
+        errors { code message }
+      }
+    }
+  }
+}
+`;
+}
 
 function describe(name: string): string {
   return DESCRIPTIONS[name] ?? name;
@@ -87,4 +110,13 @@ export const EXAMPLE_TABS: readonly ExampleTab[] = [
     certificateIdentityRegexp: 'https://github.com/aquasecurity/triv/.*',
     certificateOidcIssuer: GITHUB_ISSUER,
   }),
+  {
+    title: 'PlatformViaIndex',
+    query: platformViaIndexOperation(),
+    variables: {
+      ref: WALKTHROUGH_INDEX,
+      platform: 'linux/amd64',
+      policy: { certificateIdentityRegexp: TRIVY_IDENTITY, certificateOidcIssuer: GITHUB_ISSUER },
+    },
+  },
 ];

@@ -167,6 +167,21 @@ describe('the GraphiQL page in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'graphiql-wrong-issuer.png') });
     await page.close();
   });
+
+  it('shows a platform reached through the signed index VERIFIED_VIA_INDEX, naming the index', async () => {
+    const { page } = await openGraphiQL();
+    await page.locator('.graphiql-tab', { hasText: 'PlatformViaIndex' }).click();
+    await setVariables(page, {
+      ref: walkthrough.tagRef,
+      platform: 'linux/amd64',
+      policy: WALKTHROUGH_POLICY,
+    });
+    const shown = await runAndRead(page, '"status": "VERIFIED_VIA_INDEX"');
+    expect(shown).toContain(walkthrough.platformDigest);
+    expect(shown).toContain(`"inheritedFrom": "${walkthrough.indexDigest}"`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'graphiql-platform-via-index.png') });
+    await page.close();
+  });
 });
 
 describe('with IMPRIMATUR_GRAPHIQL=false', () => {
