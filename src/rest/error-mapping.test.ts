@@ -63,6 +63,22 @@ describe('problemFor', () => {
     );
   });
 
+  it('maps the request deadline running out to 504 REQUEST_ABORTED, the code GraphQL uses', () => {
+    expect(problemFor(new RegistryError('REGISTRY_ABORTED', 'request aborted'))).toMatchObject({
+      status: 504,
+      code: 'REQUEST_ABORTED',
+    });
+  });
+
+  it('maps a registry host the outbound policy refuses to 403 REGISTRY_FORBIDDEN', () => {
+    expect(
+      problemFor(new RegistryError('REGISTRY_FORBIDDEN', '10.0.0.1 is not a public address')),
+    ).toMatchObject({
+      status: 403,
+      code: 'REGISTRY_FORBIDDEN',
+    });
+  });
+
   it('leaves internal and unexpected errors unmapped, so they become a generic 500', () => {
     expect(
       problemFor(new RegistryError('AUTH_CONFIG_INVALID', 'bad /root/.docker/config.json')),

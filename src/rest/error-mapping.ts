@@ -29,7 +29,14 @@ const STATUS_BY_CODE: ReadonlyMap<string, { status: number; title: string }> = n
   ['UNSUPPORTED_MEDIA_TYPE', { status: 502, title: 'Bad Gateway' }],
   ['INVALID_MANIFEST', { status: 502, title: 'Bad Gateway' }],
   ['TOO_MANY_REGISTRY_REQUESTS', { status: 502, title: 'Bad Gateway' }],
+  // The request's own deadline (IMPRIMATUR_REQUEST_DEADLINE_MS) ran out while registries were slow.
+  ['REGISTRY_ABORTED', { status: 504, title: 'Gateway Timeout' }],
+  // The outbound policy refuses that registry host (SSRF protection): the service will not go there.
+  ['REGISTRY_FORBIDDEN', { status: 403, title: 'Forbidden' }],
 ]);
+
+/** Internal codes shown under another name, the same one GraphQL uses for them. */
+const PUBLIC_NAME: ReadonlyMap<string, string> = new Map([['REGISTRY_ABORTED', 'REQUEST_ABORTED']]);
 
 /** Which field an INVALID_POLICY message is about, when it names one (the messages start with it). */
 const POLICY_FIELDS = [
@@ -69,7 +76,7 @@ export function problemFor(error: unknown, referenceField = 'image'): Problem | 
     status: mapped.status,
     title: mapped.title,
     detail: error.message,
-    code: error.code,
+    code: PUBLIC_NAME.get(error.code) ?? error.code,
     ...(field === undefined ? {} : { invalidParams: [{ name: field, reason: error.message }] }),
     ...(Array.isArray(details.registryCodes) && details.registryCodes.length > 0
       ? { registryCodes: details.registryCodes.filter((c): c is string => typeof c === 'string') }

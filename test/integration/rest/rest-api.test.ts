@@ -441,6 +441,38 @@ describe('REST facade when the registry is in trouble', () => {
     expect(problem(response).code).toBe('REGISTRY_TIMEOUT');
   });
 
+  it('answers 403 REGISTRY_FORBIDDEN for a non-public registry address the operator did not list', async () => {
+    const response = await api.request('/v1/verify', {
+      json: { image: '127.0.0.2:5000/acme/app:v1', policy },
+    });
+    expect(response.status).toBe(403);
+    expect(problem(response).code).toBe('REGISTRY_FORBIDDEN');
+  });
+
+  it('answers 504 REQUEST_ABORTED when the request deadline runs out before a slow registry answers', async () => {
+    const base = testConfig({ insecureRegistries: [silentHost] });
+    const deadlined = await createServer(
+      {
+        ...base,
+        requestDeadlineMs: 150,
+        registry: { ...base.registry, requestTimeoutMs: 10_000, maxRetries: 0 },
+      },
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      const { url } = await deadlined.listen();
+      const started = Date.now();
+      const response = await new ContractClient(url).request('/v1/verify', {
+        json: { image: `${silentHost}/acme/app:v1`, policy },
+      });
+      expect(response.status).toBe(504);
+      expect(problem(response).code).toBe('REQUEST_ABORTED');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await deadlined.stop();
+    }
+  });
+
   it('is not ready while a readiness check added through the hook fails, and says which; an unreachable Redis only degrades', async () => {
     const response = await api.request('/readyz');
     expect(response.status).toBe(503);
