@@ -10,8 +10,11 @@ import { freePort } from '../../test/support/registry/index.js';
 export interface ServiceProcess {
   readonly url: string;
   readonly pid: number;
-  /** Resident set size in bytes, from the service's own `/metrics` (`process_resident_memory_bytes`). */
-  rssBytes(): Promise<number>;
+  /**
+   * Resident set size and V8 heap in use, in bytes, from the service's own `/metrics`
+   * (`process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`).
+   */
+  memory(): Promise<{ readonly rss: number; readonly heapUsed: number }>;
   /** Whether the process is still running. */
   alive(): boolean;
   /** The last few KiB of its output, for a report when it misbehaved. */
@@ -63,15 +66,20 @@ export async function startServiceProcess(options: {
   return {
     url,
     pid: child.pid ?? -1,
-    async rssBytes() {
+    async memory() {
       const text = await (await fetch(`${url}/metrics`)).text();
-      const match = /^process_resident_memory_bytes\s+([0-9.e+]+)/m.exec(text);
-      if (match?.[1] !== undefined) return Number(match[1]);
-      // prom-client reports it on Linux; elsewhere fall back to the kernel's figure.
+      const gauge = (name: string) => {
+        const value = new RegExp(`^${name}\\s+([0-9.e+]+)`, 'm').exec(text)?.[1];
+        return value === undefined ? undefined : Number(value);
+      };
+      const heapUsed = gauge('nodejs_heap_size_used_bytes') ?? Number.NaN;
+      const rss = gauge('process_resident_memory_bytes');
+      if (rss !== undefined) return { rss, heapUsed };
+      // prom-client reports RSS on Linux; should it not, the kernel's figure is the same thing.
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
       if (kib === undefined) throw new Error('cannot read the service RSS');
-      return Number(kib) * 1024;
+      return { rss: Number(kib) * 1024, heapUsed };
     },
     alive,
     tail: () => output,
