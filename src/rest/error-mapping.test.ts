@@ -63,11 +63,18 @@ describe('problemFor', () => {
     );
   });
 
-  it('maps the request deadline running out to 504 REQUEST_ABORTED, the code GraphQL uses', () => {
-    expect(problemFor(new RegistryError('REGISTRY_ABORTED', 'request aborted'))).toMatchObject({
+  it('maps an aborted registry request to 504, named as GraphQL names it: deadline or caller gone', () => {
+    const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(
+      problemFor(new RegistryError('REGISTRY_ABORTED', 'request aborted', { cause: timeout })),
+    ).toMatchObject({
       status: 504,
-      code: 'REQUEST_ABORTED',
+      code: 'REQUEST_DEADLINE_EXCEEDED',
     });
+    const gone = new DOMException('This operation was aborted', 'AbortError');
+    expect(problemFor(new RegistryError('REGISTRY_ABORTED', 'request aborted', { cause: gone }))?.code).toBe(
+      'REQUEST_ABORTED',
+    );
   });
 
   it('maps a registry host the outbound policy refuses to 403 REGISTRY_FORBIDDEN', () => {

@@ -35,8 +35,15 @@ const STATUS_BY_CODE: ReadonlyMap<string, { status: number; title: string }> = n
   ['REGISTRY_FORBIDDEN', { status: 403, title: 'Forbidden' }],
 ]);
 
-/** Internal codes shown under another name, the same one GraphQL uses for them. */
-const PUBLIC_NAME: ReadonlyMap<string, string> = new Map([['REGISTRY_ABORTED', 'REQUEST_ABORTED']]);
+/**
+ * The public code, named as GraphQL names it: an aborted registry request is the request deadline
+ * (`withDeadline`'s timeout signal, a TimeoutError cause) or the caller leaving.
+ */
+function publicCode(error: ImprimaturError): string {
+  if (error.code !== 'REGISTRY_ABORTED') return error.code;
+  const cause = error.cause as { name?: unknown } | undefined;
+  return cause?.name === 'TimeoutError' ? 'REQUEST_DEADLINE_EXCEEDED' : 'REQUEST_ABORTED';
+}
 
 /** Which field an INVALID_POLICY message is about, when it names one (the messages start with it). */
 const POLICY_FIELDS = [
@@ -76,7 +83,7 @@ export function problemFor(error: unknown, referenceField = 'image'): Problem | 
     status: mapped.status,
     title: mapped.title,
     detail: error.message,
-    code: PUBLIC_NAME.get(error.code) ?? error.code,
+    code: publicCode(error),
     ...(field === undefined ? {} : { invalidParams: [{ name: field, reason: error.message }] }),
     ...(Array.isArray(details.registryCodes) && details.registryCodes.length > 0
       ? { registryCodes: details.registryCodes.filter((c): c is string => typeof c === 'string') }

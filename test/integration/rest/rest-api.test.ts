@@ -449,7 +449,7 @@ describe('REST facade when the registry is in trouble', () => {
     expect(problem(response).code).toBe('REGISTRY_FORBIDDEN');
   });
 
-  it('answers 504 REQUEST_ABORTED when the request deadline runs out before a slow registry answers', async () => {
+  it('answers 504 REQUEST_DEADLINE_EXCEEDED when the request deadline runs out before a slow registry answers', async () => {
     const base = testConfig({ insecureRegistries: [silentHost] });
     const deadlined = await createServer(
       {
@@ -466,7 +466,7 @@ describe('REST facade when the registry is in trouble', () => {
         json: { image: `${silentHost}/acme/app:v1`, policy },
       });
       expect(response.status).toBe(504);
-      expect(problem(response).code).toBe('REQUEST_ABORTED');
+      expect(problem(response).code).toBe('REQUEST_DEADLINE_EXCEEDED');
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await deadlined.stop();
