@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ImprimaturError } from '../errors/index.js';
+import { ErrorCode } from '../graphql/index.js';
 import { ReferenceError } from '../reference/index.js';
 import { RegistryError } from '../registry/index.js';
 import { PolicyError } from '../verification/index.js';
@@ -92,4 +94,40 @@ describe('problemFor', () => {
     ).toBeUndefined();
     expect(problemFor(new TypeError('x is undefined'))).toBeUndefined();
   });
+
+  /**
+   * GraphQL codes that never reach REST as a thrown error: GraphQL's own request checks, query
+   * limits and list caps (REST takes no query and one image), answers the HTTP layer gives before
+   * routing, and the two names REST derives from REGISTRY_ABORTED itself.
+   */
+  const NOT_THROWN_BELOW_REST = new Set<string>([
+    'TOO_MANY_REFERENCES',
+    'QUERY_TOO_DEEP',
+    'TOO_MANY_ALIASES',
+    'QUERY_TOO_COMPLEX',
+    'TOO_MANY_TOKENS',
+    'GRAPHQL_PARSE_FAILED',
+    'GRAPHQL_VALIDATION_FAILED',
+    'BAD_USER_INPUT',
+    'BAD_REQUEST',
+    'INTERNAL_SERVER_ERROR',
+    'PAYLOAD_TOO_LARGE',
+    'UNAUTHENTICATED',
+    'NOT_FOUND',
+    'METHOD_NOT_ALLOWED',
+    'SERVICE_UNAVAILABLE',
+    'REQUEST_ABORTED',
+    'REQUEST_DEADLINE_EXCEEDED',
+  ]);
+
+  // A code GraphQL shows callers must not be a generic 500 on the REST edge: adding one to
+  // ErrorCode without a REST mapping fails here.
+  it.each(Object.values(ErrorCode).filter((code) => !NOT_THROWN_BELOW_REST.has(code)))(
+    'has an HTTP answer for %s, as GraphQL has a public code for it',
+    (code) => {
+      const problem = problemFor(new ImprimaturError(code, 'x'));
+      expect(problem?.code).toBe(code);
+      expect(problem?.status).not.toBe(500);
+    },
+  );
 });
