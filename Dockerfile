@@ -17,6 +17,8 @@ COPY tsconfig.json tsconfig.build.json ./
 # part of the image, and copying them would invalidate this layer on every edit.
 COPY scripts/build-graphiql.ts ./scripts/
 COPY src ./src
+# The build copies the OpenAPI document to dist/openapi.yaml, so GET /openapi.yaml works in the image.
+COPY openapi/openapi.yaml ./openapi/
 # `npm run build` = tsc (which also copies the imported trust root JSON into dist/) + the GraphiQL
 # bundle into dist/graphiql-assets/ (devDependencies only, so it must happen before the prune).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
