@@ -19,7 +19,18 @@ export interface PolicyRegexp {
 }
 
 /** Compiles `pattern` for the policy field `field`; RE2-incompatible syntax is an {@link PolicyError}. */
+/**
+ * Compiled patterns by source. Compiling an RE2 program costs more than matching with it, and the same
+ * few policies arrive with every request, so warm queries reuse them. Bounded (oldest out) so that
+ * callers sending ever-new patterns cannot grow it; only successful compiles are kept, and a
+ * compiled RE2JS program is immutable, so sharing it between requests is safe.
+ */
+const COMPILED_LIMIT = 256;
+const compiledBySource = new Map<string, RE2JS>();
+
 export function compilePolicyRegexp(pattern: string, field: string): PolicyRegexp {
+  const cached = compiledBySource.get(pattern);
+  if (cached !== undefined) return { source: pattern, test: (value) => cached.test(value) };
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(pattern);
@@ -30,6 +41,11 @@ export function compilePolicyRegexp(pattern: string, field: string): PolicyRegex
       `${field} is not a valid RE2 regular expression (as used by cosign): ${(cause as Error).message}`,
       { cause },
     );
+  }
+  compiledBySource.set(pattern, compiled);
+  if (compiledBySource.size > COMPILED_LIMIT) {
+    const oldest = compiledBySource.keys().next().value;
+    if (oldest !== undefined) compiledBySource.delete(oldest);
   }
   return { source: pattern, test: (value) => compiled.test(value) };
 }
