@@ -11,6 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export type Fault =
   /** Answers nothing until the client gives up (headers never come). */
   | { readonly kind: 'hang' }
+  /** The real headers and the first bytes of the body at once, then nothing more (a stalled transfer). */
+  | { readonly kind: 'stall' }
   /** Answers with this status and an empty distribution error body. */
   | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string> }
   /** The real answer's headers with a Content-Length larger than what is sent, then the socket closes. */
@@ -121,6 +123,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];
     delete headers['connection'];
+    if (fault?.kind === 'stall' && answer.body.length > 1) {
+      res.writeHead(answer.status, headers);
+      // The socket stays open with the rest owed; it is destroyed when the client gives up or on stop.
+      return void res.write(answer.body.subarray(0, 1));
+    }
     if (fault?.kind === 'truncate' && answer.body.length > 1) {
       res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length + 1024) });
       res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)));

@@ -6,7 +6,15 @@ import { expectRecovered, expectRefusedWith, startFaultWorld, type FaultWorld } 
  * Each case: a fresh service (empty cache), the fault, a refusal with a code and never `verified:
  * true`, then the fault ends and the same query verifies again on the same, still running service.
  */
-const REPOS = ['faults/down', 'faults/slow', 'faults/flap', 'faults/five', 'faults/wait', 'faults/busy'];
+const REPOS = [
+  'faults/down',
+  'faults/slow',
+  'faults/flap',
+  'faults/five',
+  'faults/wait',
+  'faults/busy',
+  'faults/stall',
+];
 const isManifest = (_method: string, path: string) => /\/manifests\/v1$/.test(path);
 
 describe('when the registry misbehaves', () => {
@@ -52,6 +60,19 @@ describe('when the registry misbehaves', () => {
       expect(world.proxy.requests.filter((r) => r.faulted)).toHaveLength(1);
       world.proxy.heal();
       await expectRecovered(service, ref(1));
+    });
+  });
+
+  describe('and it sends the headers at once but stalls in the body', () => {
+    it('times out on the body too with REGISTRY_TIMEOUT, then verifies once it flows again', async () => {
+      const service = await world.startService({ requestTimeoutMs: 300 });
+      world.proxy.inject({ match: isManifest, fault: { kind: 'stall' } });
+      const started = Date.now();
+      const reply = await service.verify(ref(6));
+      expectRefusedWith(reply, 'REGISTRY_TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      world.proxy.heal();
+      await expectRecovered(service, ref(6));
     });
   });
 
