@@ -31,6 +31,7 @@ import {
   createLogger,
   createRegistryObserver,
   METRICS_PATH,
+  metrics,
   observeHttpRequest,
   recordCacheLookup,
   serveMetrics,
@@ -107,6 +108,10 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
         }
       },
     });
+  metrics().observeCache(() => {
+    const health = cache.health();
+    return { healthy: health.status === 'ok', entries: health.memory.entries, bytes: health.memory.bytes };
+  });
   // The cache sits between the services and the registry client: content by digest, tags and
   // listings briefly, concurrent identical fetches merged (see src/cache).
   const registry = cache.wrapRegistry(

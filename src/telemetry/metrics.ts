@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BoundedLabel } from './bounded-label.js';
 
 /** Distinct registry hosts kept as label values before the rest are counted as `other`. */
@@ -85,6 +85,42 @@ export class TelemetryMetrics {
   /** Registry hosts as label values, capped. */
   readonly registryHosts = new BoundedLabel(MAX_REGISTRY_HOST_LABELS);
 
+  /** Where the cache gauges read from; set by the server that owns the cache (the latest one wins). */
+  private cacheState: (() => CacheState) | undefined;
+
+  /**
+   * Cache state, read when scraped: whether the cache store is healthy (0 while Redis is unreachable:
+   * answers then come from memory and the registry, which is worth an alert but not an outage), and
+   * how full the bounded memory store is.
+   */
+  readonly cacheHealthy = new Gauge({
+    name: 'imprimatur_cache_healthy',
+    help: '1 when the cache store is fully available, 0 while its shared tier (Redis) is unreachable.',
+    registers: [this.registry],
+    collect: () => {
+      const state = this.cacheState?.();
+      if (state !== undefined) this.cacheHealthy.set(state.healthy ? 1 : 0);
+    },
+  });
+
+  readonly cacheMemory = new Gauge({
+    name: 'imprimatur_cache_memory',
+    help: 'Contents of the bounded in-memory cache, by unit (entries, bytes).',
+    labelNames: ['unit'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const state = this.cacheState?.();
+      if (state === undefined) return;
+      this.cacheMemory.set({ unit: 'entries' }, state.entries);
+      this.cacheMemory.set({ unit: 'bytes' }, state.bytes);
+    },
+  });
+
+  /** Points the cache gauges at a cache's state. */
+  observeCache(state: () => CacheState): void {
+    this.cacheState = state;
+  }
+
   constructor() {
     // Process metrics (resident memory, CPU, heap, event-loop lag, GC); collected when scraped.
     collectDefaultMetrics({ register: this.registry });
@@ -94,6 +130,13 @@ export class TelemetryMetrics {
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/** What the cache gauges show; a plain shape so telemetry does not depend on the cache module. */
+export interface CacheState {
+  readonly healthy: boolean;
+  readonly entries: number;
+  readonly bytes: number;
 }
 
 let shared: TelemetryMetrics | undefined;

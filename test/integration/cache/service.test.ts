@@ -137,6 +137,8 @@ describe('the service with its cache', () => {
       await redis.kill();
       expect(await verify(during)).toEqual({ status: 'VERIFIED', verified: true });
       expect(await verify(before)).toEqual({ status: 'VERIFIED', verified: true });
+      // The outage is visible to monitoring: the cache gauge drops to 0 (and comes back below).
+      expect(await cacheHealthyGauge(api.url)).toBe(0);
 
       await redis.restart();
       // Redis is used again once the client has reconnected: the signature listing of an image
@@ -149,6 +151,7 @@ describe('the service with its cache', () => {
         expect(await verify(after)).toEqual({ status: 'VERIFIED', verified: true });
         return (await redisKeys('imprimatur:v1:signature-tag:*')).some((key) => key.includes(repository));
       }, 10_000);
+      expect(await cacheHealthyGauge(api.url)).toBe(1);
       // A second replica (nothing in its own memory) reads the signature content from Redis.
       const replica = await service({ url: redis.url });
       // Its Redis connection is made in the background; on loopback it is up well within this.
@@ -161,3 +164,10 @@ describe('the service with its cache', () => {
     });
   });
 });
+
+/** `imprimatur_cache_healthy` as /metrics reports it right now. */
+async function cacheHealthyGauge(url: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('imprimatur_cache_healthy '));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
