@@ -21,6 +21,7 @@ const REPOS = [
   'content/cut-manifest',
   'content/cut-signature',
   'content/bad-manifest',
+  'content/bad-tag',
   'content/bad-signature',
   'content/html',
   'content/json-page',
@@ -106,6 +107,14 @@ describe('when the registry answers with the wrong bytes', () => {
         ['DIGEST_MISMATCH'],
       );
       expectRefusedWith(reply, 'DIGEST_MISMATCH');
+    });
+  });
+
+  describe('and the manifest fetched by tag does not hash to the Docker-Content-Digest it announced', () => {
+    it('is refused with DIGEST_MISMATCH instead of being taken for another image', async () => {
+      const i = image('content/bad-tag');
+      const tagged = (_m: string, path: string) => path === `/v2/${i.repository}/manifests/v1`;
+      await refusedThenRecovered(i.ref, { match: tagged, fault: { kind: 'corrupt' } }, ['DIGEST_MISMATCH']);
     });
   });
 

@@ -37,6 +37,11 @@ describe('when the registry misbehaves', () => {
         const reply = await service.verify(ref(0));
         expectRefusedWith(reply, 'REGISTRY_UNAVAILABLE');
         expect(reply.errors?.[0]?.extensions?.retryable).toBe(true);
+        // A burst of queries for images it has not seen during the outage: every one refused, no crash.
+        const burst = await Promise.all(
+          Array.from({ length: 20 }, (_, n) => service.verify(ref(n % 2 === 0 ? 0 : 2))),
+        );
+        for (const answer of burst) expectRefusedWith(answer, 'REGISTRY_UNAVAILABLE');
         expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
       } finally {
         await world.startRegistry();
