@@ -58,8 +58,25 @@ describe('when Redis is killed mid-run and restarted', () => {
     expect(await readiness(service)).toEqual({ status: 200, cache: 'ok' });
   });
 
-  it('keeps answering correctly while Redis is dead: signed verifies, a wrong signer does not', async () => {
+  it('answers every query in flight when Redis is killed under it, from the registry', async () => {
+    // Queries already running (the warm image's content is in Redis, the cold one's is not) when the
+    // SIGKILL lands: a Redis call cut off mid-way is a cache miss, never an error or a wrong verdict.
+    const inFlight = Array.from({ length: 16 }, (_, n) =>
+      service.verify(ref(n % 2)).then((reply) => ({ reply, at: Date.now() })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await redis.kill();
+    const killedAt = Date.now();
+    const answers = await Promise.all(inFlight);
+    // The kill really landed mid-run: some of these answers came after Redis was gone.
+    expect(answers.filter((a) => a.at >= killedAt).length).toBeGreaterThan(0);
+    for (const { reply } of answers) {
+      expect(reply.errors, JSON.stringify(reply.errors)).toBeUndefined();
+      expect(reply.data?.image.verification).toMatchObject({ verified: true, status: 'VERIFIED' });
+    }
+  });
+
+  it('keeps answering correctly while Redis is dead: signed verifies, a wrong signer does not', async () => {
     const started = Date.now();
     // Warm in Redis before the kill, cold for the service now: both must come from the registry.
     await expectRecovered(service, ref(0));
