@@ -7,7 +7,8 @@ import { CacheStore, type CacheHealth, type CacheLookupObserver } from './cache-
 import { CachingRegistryClient } from './caching-registry-client.js';
 import { BoundedMemoryStore } from './memory-store.js';
 import { ttlMsFor } from './namespaces.js';
-import { deserialize, serialize } from './serializer.js';
+import { DecodedMemo } from './decoded-memo.js';
+import { serialize } from './serializer.js';
 import { SharedTier } from './shared-tier.js';
 import { VerificationCache } from './verification-cache.js';
 
@@ -101,10 +102,11 @@ function connectRedis(url: string, config: CacheConfig, options: CreateCacheOpti
 }
 
 function keyvOver(store: BoundedMemoryStore | KeyvRedis<unknown>): Keyv {
+  const decoded = new DecodedMemo();
   const keyv = new Keyv({
     store,
     serialize,
-    deserialize: <Value>(text: string) => deserialize(text) as DeserializedData<Value> | undefined,
+    deserialize: <Value>(text: string) => decoded.decode(text) as DeserializedData<Value> | undefined,
     // Failures must reach `SharedTier` (which times them and tracks health), not be swallowed.
     throwOnErrors: true,
     useKeyPrefix: false,
