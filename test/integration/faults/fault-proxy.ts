@@ -11,6 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export type Fault =
   /** Answers nothing until the client gives up (headers never come). */
   | { readonly kind: 'hang' }
+  /** Holds the request until `release` settles, then passes it on to whatever registry is behind by then. */
+  | { readonly kind: 'hold'; readonly release: Promise<unknown> }
   /** The real headers and the first bytes of the body at once, then nothing more (a stalled transfer). */
   | { readonly kind: 'stall' }
   /** Answers with this status and an empty distribution error body. */
@@ -113,6 +115,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       res.writeHead(200, { 'content-type': fault.contentType });
       return void res.end(fault.body);
     }
+    if (fault?.kind === 'hold') await fault.release.catch(() => undefined);
     let answer: Upstream;
     try {
       answer = await forward(req, Buffer.concat(chunks));

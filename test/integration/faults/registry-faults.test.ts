@@ -14,6 +14,7 @@ const REPOS = [
   'faults/wait',
   'faults/busy',
   'faults/stall',
+  ...Array.from({ length: 8 }, (_, n) => `faults/flight-${n}`),
 ];
 const isManifest = (_method: string, path: string) => /\/manifests\/v1$/.test(path);
 
@@ -47,6 +48,38 @@ describe('when the registry misbehaves', () => {
         await world.startRegistry();
       }
       await expectRecovered(service, ref(0));
+    });
+  });
+
+  describe('and the docker-registry is stopped while queries are in the middle of discovery', () => {
+    it('refuses each one with REGISTRY_UNAVAILABLE, never UNSIGNED, and all verify once it is back', async () => {
+      const service = await world.startService();
+      const flights = world.images.filter((i) => i.repository.startsWith('faults/flight-'));
+      // Every query gets as far as the signature payload (the .sig listing is read), which the proxy
+      // holds; the registry is stopped while all of them wait there, then they are let through.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const isPayload = (_m: string, path: string) => /^\/v2\/faults\/flight-\d+\/blobs\//.test(path);
+      world.proxy.inject({ match: isPayload, fault: { kind: 'hold', release: released } });
+      const inFlight = flights.map((i) => service.verify(i.ref));
+      const held = () => world.proxy.requests.filter((r) => r.faulted).length;
+      for (let n = 0; n < 100 && held() < flights.length; n++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(held()).toBe(flights.length);
+      await world.stopRegistry();
+      release();
+      try {
+        for (const reply of await Promise.all(inFlight)) {
+          // Half a discovery (the listing read, the payload not) must not read as "no signatures".
+          expect(reply.data?.image?.verification?.status).not.toBe('UNSIGNED');
+          expectRefusedWith(reply, 'REGISTRY_UNAVAILABLE');
+        }
+      } finally {
+        world.proxy.heal();
+        await world.startRegistry();
+      }
+      for (const i of flights) await expectRecovered(service, i.ref);
     });
   });
 
