@@ -9,17 +9,17 @@ import { startTestService, type TestService } from '../../support/service.js';
  * audits are run too and their failures printed, without failing the suite: they are advice.
  *
  * The audits only need `{ __typename }` and malformed requests, so the service is given no registry.
+ * A second run requires caller tokens and presents one on every request.
  */
-let service: TestService | undefined;
-const endpoint = (): string => {
-  if (service === undefined) throw new Error('service not started');
-  return `${service.url}/graphql`;
-};
+/** A caller token, for the run with `IMPRIMATUR_API_TOKENS` set (at least 16 characters). */
+const TOKEN = 'audit-caller-token-0123456789';
 
-// Audits are listed at collection time (the URL is read lazily, once the service is up).
-const audits = serverAudits({ url: endpoint });
-const mustAudits = audits.filter((audit) => audit.name.startsWith('MUST'));
-const adviceAudits = audits.filter((audit) => !audit.name.startsWith('MUST'));
+/** `fetch` that presents the caller token, as an authenticated client would on every request. */
+const fetchWithToken: typeof fetch = (input, init) => {
+  const headers = new Headers(init?.headers);
+  headers.set('authorization', `Bearer ${TOKEN}`);
+  return fetch(input, { ...init, headers });
+};
 
 /** One line per failed audit: what the audit wanted and what the service answered. */
 async function describeFailure(result: AuditResult): Promise<string> {
@@ -33,38 +33,69 @@ async function describeFailure(result: AuditResult): Promise<string> {
   return `${result.name} [${result.id}]: ${result.reason} (HTTP ${result.response.status} ${body})`;
 }
 
-describe('the GraphQL over HTTP audits of graphql-http, against the live endpoint', () => {
-  beforeAll(async () => {
-    service = await startTestService({ insecureRegistries: [] });
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+/**
+ * The audits against one service: as it ships (no caller tokens), and with caller tokens required
+ * (the authentication layer must not change how GraphQL over HTTP behaves for a caller who has one).
+ */
+function auditService(title: string, apiTokens: readonly string[], fetchFn: typeof fetch) {
+  let service: TestService | undefined;
+  const endpoint = (): string => {
+    if (service === undefined) throw new Error('service not started');
+    return `${service.url}/graphql`;
+  };
+  // Audits are listed at collection time (the URL is read lazily, once the service is up).
+  const audits = serverAudits({ url: endpoint, fetchFn });
+  const mustAudits = audits.filter((audit) => audit.name.startsWith('MUST'));
+  const adviceAudits = audits.filter((audit) => !audit.name.startsWith('MUST'));
 
-  it('finds MUST audits to run (an empty list would pass vacuously)', () => {
-    expect(mustAudits.length).toBeGreaterThan(10);
-  });
+  describe(title, () => {
+    beforeAll(async () => {
+      service = await startTestService({ insecureRegistries: [], config: { apiTokens } });
+    });
+    afterAll(async () => {
+      await service?.stop();
+    });
 
-  describe.each(mustAudits.map((audit) => [audit.name, audit] as const))('%s', (_name, audit) => {
-    it('passes', async () => {
-      const result = await audit.fn();
-      expect(result.status, await describeFailure(result)).toBe('ok');
+    it('finds MUST audits to run (an empty list would pass vacuously)', () => {
+      expect(mustAudits.length).toBeGreaterThan(10);
+    });
+
+    if (apiTokens.length > 0) {
+      it('refuses a request without the token, so the audits below really ran authenticated', async () => {
+        const res = await fetch(endpoint(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
+        expect(res.status).toBe(401);
+      });
+    }
+
+    describe.each(mustAudits.map((audit) => [audit.name, audit] as const))('%s', (_name, audit) => {
+      it('passes', async () => {
+        const result = await audit.fn();
+        expect(result.status, await describeFailure(result)).toBe('ok');
+      });
+    });
+
+    it('reports every SHOULD and MAY audit it does not pass, without failing on them', async () => {
+      const failures: string[] = [];
+      for (const audit of adviceAudits) {
+        const result = await audit.fn();
+        if (result.status !== 'ok') failures.push(await describeFailure(result));
+      }
+      // Printed for whoever reads the run; the assertion only checks that every audit was attempted.
+      console.info(
+        failures.length === 0
+          ? `${title}: all ${adviceAudits.length} SHOULD/MAY audits pass`
+          : `${title}: ${failures.length} of ${adviceAudits.length} SHOULD/MAY audits not passed:\n  ${failures.join('\n  ')}`,
+      );
+      expect(adviceAudits.length).toBeGreaterThan(0);
     });
   });
+}
 
-  it('reports every SHOULD and MAY audit it does not pass, without failing on them', async () => {
-    const failures: string[] = [];
-    for (const audit of adviceAudits) {
-      const result = await audit.fn();
-      if (result.status !== 'ok') failures.push(await describeFailure(result));
-    }
-    // Printed for whoever reads the run; the assertion only checks that every audit was attempted.
-    console.info(
-      failures.length === 0
-        ? `all ${adviceAudits.length} SHOULD/MAY audits pass`
-        : `${failures.length} of ${adviceAudits.length} SHOULD/MAY audits not passed:\n  ${failures.join('\n  ')}`,
-    );
-    expect(failures.length).toBeLessThanOrEqual(adviceAudits.length);
-    expect(adviceAudits.length).toBeGreaterThan(0);
-  });
+describe('the GraphQL over HTTP audits of graphql-http, against the live endpoint', () => {
+  auditService('as it ships, with no caller tokens', [], fetch);
+  auditService('with caller tokens required, presented on every request', [TOKEN], fetchWithToken);
 });
