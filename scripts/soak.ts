@@ -2,12 +2,13 @@
 import 'reflect-metadata';
 import { availableParallelism, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startTestRedis } from '../test/support/redis.js';
 import { runLoad } from './soak/load.js';
 import { startServiceProcess, type ServiceProcess } from './soak/service-process.js';
 import { buildSoakWorld } from './soak/world.js';
 
 /**
- * `npm run soak [-- --seconds 180]`: the service, in its own process, under mixed cold and warm
+ * `npm run soak [-- --seconds 180] [-- --redis]`: the service, in its own process, under mixed cold and warm
  * verification queries for a bounded time, against a real docker-registry on loopback. Reports
  * latency, error rate and the service's RSS, and exits 1 when:
  *
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     images: { type: 'string', default: '60' },
     'cold-percent': { type: 'string', default: '30' },
     'max-rss-growth-mib': { type: 'string', default: '64' },
+    redis: { type: 'boolean', default: false },
   },
 });
 const number = (name: keyof typeof values, min: number, max: number): number => {
@@ -49,9 +51,11 @@ const MiB = 1024 * 1024;
 const mib = (bytes: number) => (bytes / MiB).toFixed(1);
 
 console.log(
-  `imprimatur soak: ${seconds} s, ${connections} connections, ${imageCount} images, ${coldPercent}% cold`,
+  `imprimatur soak: ${seconds} s, ${connections} connections, ${imageCount} images, ${coldPercent}% cold, ${values.redis ? 'Redis' : 'memory'} cache`,
 );
 const world = await buildSoakWorld(imageCount);
+// --redis: the shared tier as deployed with IMPRIMATUR_CACHE_URL (a real redis-server on loopback).
+const redis = values.redis ? await startTestRedis() : undefined;
 let failed = false;
 let service: ServiceProcess | undefined;
 try {
@@ -60,6 +64,7 @@ try {
     env: {
       IMPRIMATUR_TRUSTED_ROOT: world.trustedRootPath,
       IMPRIMATUR_INSECURE_REGISTRIES: world.registry.host,
+      ...(redis === undefined ? {} : { IMPRIMATUR_CACHE_URL: redis.url }),
     },
   });
   service = running;
@@ -88,6 +93,8 @@ try {
   const peak = Math.max(atStart.rss, atEnd.rss, ...samples.map((s) => s.rss));
   const growth = lateFloor - earlyFloor;
   const exitCode = await running.stop();
+  // With --redis, the tier must really have been used: keys written by the service are still there.
+  const redisKeys = redis === undefined ? undefined : await redis.dbSize();
 
   const checks = [
     { what: `error rate ${(load.errorRate * 100).toFixed(3)}% <= 1%`, ok: load.errorRate <= 0.01 },
@@ -100,6 +107,7 @@ try {
         }
       : { what: `RSS growth not judged: ${measured.length} samples after warm-up (need 6)`, ok: true },
     { what: 'service alive at the end and stopped with exit 0', ok: alive && exitCode === 0 },
+    ...(redisKeys === undefined ? [] : [{ what: `Redis holds ${redisKeys} keys > 0`, ok: redisKeys > 0 }]),
   ];
   failed = checks.some((c) => !c.ok);
   const report = {
@@ -111,6 +119,8 @@ try {
     connections,
     images: imageCount,
     coldPercent,
+    cache: redis === undefined ? 'memory' : 'redis',
+    redisKeys,
     requests: load.total,
     cold: load.cold,
     warm: load.warm,
@@ -158,6 +168,7 @@ try {
 } finally {
   // On any failure above, the child must not outlive the soak (stop() is a no-op once it exited).
   await service?.stop();
+  await redis?.stop();
   await world.stop();
 }
 process.exit(failed ? 1 : 0);
