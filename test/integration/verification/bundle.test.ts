@@ -1,21 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyDigest, type Policy, type TrustRoot } from '../../../src/verification/index.js';
 import {
-  parseTrustRoot,
-  verifyDigest,
-  type Policy,
-  type TrustRoot,
-} from '../../../src/verification/index.js';
-import {
-  createTestSigstore,
   type IssuedCertificate,
   type SignBundleOptions,
   type TestSigstore,
 } from '../../support/sigstore/index.js';
 import { discovered } from './discovered.js';
+import { codes, createSigstoreWorld, DIGEST, ISSUER } from './world.js';
 
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
+/** Signed from a release tag, not main: the policy-rejection test below relies on that. */
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
-const ISSUER = 'https://token.actions.githubusercontent.com';
 const POLICY: Policy = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
 
 let sigstore: TestSigstore;
@@ -23,8 +17,7 @@ let trustRoot: TrustRoot;
 let identity: IssuedCertificate;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
   identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
 });
 
@@ -34,9 +27,6 @@ function verifyBundle(policy: Policy, extra: Extra = {}, subject = DIGEST) {
   const artifact = sigstore.signBundle({ imageDigest: DIGEST, identity, ...extra });
   return verifyDigest(discovered(subject, [artifact]), policy, trustRoot);
 }
-
-const codes = (result: ReturnType<typeof verifyBundle>) =>
-  result.signatures.flatMap((s) => s.errors.map((e) => e.code));
 
 describe('a cosign v3 Sigstore bundle attached as a referrer', () => {
   it.each(['proof-and-set', 'proof'] as const)('verifies with a %s tlog entry', (tlog) => {

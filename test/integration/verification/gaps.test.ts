@@ -4,39 +4,35 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type VerifierOptions } from '@sigstore/verify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResult, LegacySignature } from '../../../src/discovery/types.js';
+import { verifyDigest, type TrustRoot } from '../../../src/verification/index.js';
 import {
-  parseTrustRoot,
-  verifyDigest,
-  type Policy,
-  type TrustRoot,
-} from '../../../src/verification/index.js';
-import {
-  createTestSigstore,
   legacyToBundleJson,
   type IssuedCertificate,
   type LegacySignatureArtifact,
   type TestSigstore,
 } from '../../support/sigstore/index.js';
-import { discovered, legacyDiscovered } from './discovered.js';
+import { discovered, legacyDiscovered, servedBundleDiscovered } from './discovered.js';
+import {
+  codes as codesOf,
+  createSigstoreWorld,
+  DIGEST,
+  IDENTITY,
+  ISSUER,
+  POLICY,
+  REFERENCE,
+} from './world.js';
 
 /**
  * Each gap @sigstore/verify leaves, shown twice: first that the library alone accepts (or crashes
  * on) the hostile input — so the test would fail without our fix — then that verifyDigest rejects
  * it cleanly with a code.
  */
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const REFERENCE = '127.0.0.1:5000/team/app';
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const POLICY: Policy = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
-
 let sigstore: TestSigstore;
 let trustRoot: TrustRoot;
 let identity: IssuedCertificate;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
   identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
 });
 
@@ -53,9 +49,6 @@ function sigstoreJsAlone(
 
 const sign = (signer: IssuedCertificate, extra: Record<string, unknown> = {}) =>
   sigstore.signLegacy({ imageDigest: DIGEST, dockerReference: REFERENCE, identity: signer, ...extra });
-
-const codesOf = (result: ReturnType<typeof verifyDigest>) =>
-  result.signatures.flatMap((s) => s.errors.map((e) => e.code));
 
 describe('gap 1: a string SAN policy is an unanchored regexp in @sigstore/verify', () => {
   const EVIL = 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/heads/main';
@@ -243,19 +236,7 @@ describe('gap 5: exceptions from parsing untrusted input', () => {
   ])('turns a bundle that is %s into MALFORMED_SIGNATURE', (_name, bundle) => {
     const result: DiscoveryResult = {
       subjectDigest: DIGEST,
-      signatures: [
-        {
-          kind: 'bundle-referrer',
-          subjectDigest: DIGEST,
-          manifestDigest: DIGEST,
-          layerDigest: DIGEST,
-          bundleMediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-          bundle,
-          payloadType: undefined,
-          claims: { dockerManifestDigest: DIGEST, dockerReference: undefined, type: undefined, optional: {} },
-          annotations: {},
-        },
-      ],
+      signatures: [servedBundleDiscovered(bundle, DIGEST)],
       problems: [],
     };
     expect(codesOf(verifyDigest(result, POLICY, trustRoot))).toEqual(['MALFORMED_SIGNATURE']);

@@ -1,32 +1,22 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DiscoveredSignature, LegacySignature } from '../../../src/discovery/types.js';
-import {
-  parseTrustRoot,
-  verifyDigest,
-  type Policy,
-  type TrustRoot,
-} from '../../../src/verification/index.js';
-import { createTestSigstore, type TestSigstore } from '../../support/sigstore/index.js';
-import { legacyDiscovered } from './discovered.js';
+import type { LegacySignature } from '../../../src/discovery/types.js';
+import { verifyDigest, type TrustRoot } from '../../../src/verification/index.js';
+import type { TestSigstore } from '../../support/sigstore/index.js';
+import { legacyDiscovered, servedBundleDiscovered } from './discovered.js';
+import { createSigstoreWorld, DIGEST, IDENTITY, ISSUER, POLICY } from './world.js';
 
 /**
  * Property: whatever a registry serves, verifyDigest returns (never throws), never verifies a
  * signature it could not check, and gives every failed entry a code. Inputs are a genuine signature
  * with one or more fields replaced by arbitrary values, and arbitrary JSON as a bundle.
  */
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const POLICY: Policy = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
-
 let sigstore: TestSigstore;
 let trustRoot: TrustRoot;
 let genuine: LegacySignature;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
   const identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
   genuine = legacyDiscovered(
     sigstore.signLegacy({ imageDigest: DIGEST, dockerReference: 'r/app', identity }),
@@ -84,17 +74,7 @@ describe('verifyDigest on hostile input', () => {
   it('never throws on arbitrary JSON as a bundle, and fails it with a code', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (bundle) => {
-        const sig: DiscoveredSignature = {
-          kind: 'bundle-referrer',
-          subjectDigest: DIGEST,
-          manifestDigest: DIGEST,
-          layerDigest: DIGEST,
-          bundleMediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-          bundle,
-          payloadType: undefined,
-          claims: { dockerManifestDigest: DIGEST, dockerReference: undefined, type: undefined, optional: {} },
-          annotations: {},
-        };
+        const sig = servedBundleDiscovered(bundle, DIGEST);
         const result = verifyDigest(
           { subjectDigest: DIGEST, signatures: [sig], problems: [] },
           POLICY,

@@ -1,22 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseTrustRoot, verifyDigest, type TrustRoot } from '../../../src/verification/index.js';
-import {
-  createTestSigstore,
-  generateKeyPair,
-  type KeyAlgorithm,
-  type TestSigstore,
-} from '../../support/sigstore/index.js';
+import { verifyDigest, type TrustRoot } from '../../../src/verification/index.js';
+import { generateKeyPair, type KeyAlgorithm, type TestSigstore } from '../../support/sigstore/index.js';
 import { discovered } from './discovered.js';
-
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const REFERENCE = '127.0.0.1:5000/team/app';
+import { createSigstoreWorld, DIGEST, REFERENCE } from './world.js';
 
 let sigstore: TestSigstore;
 let trustRoot: TrustRoot;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
 });
 
 const ALGORITHMS: KeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'ed25519', 'rsa'];

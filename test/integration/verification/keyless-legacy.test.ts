@@ -1,10 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  parseTrustRoot,
-  verifyDigest,
-  type Policy,
-  type TrustRoot,
-} from '../../../src/verification/index.js';
+import { verifyDigest, type Policy, type TrustRoot } from '../../../src/verification/index.js';
 import {
   createTestSigstore,
   type IssuedCertificate,
@@ -12,20 +7,14 @@ import {
   type TestSigstore,
 } from '../../support/sigstore/index.js';
 import { discovered } from './discovered.js';
-
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const REFERENCE = '127.0.0.1:5000/team/app';
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const POLICY: Policy = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
+import { codes, createSigstoreWorld, DIGEST, IDENTITY, ISSUER, POLICY, REFERENCE } from './world.js';
 
 let sigstore: TestSigstore;
 let trustRoot: TrustRoot;
 let identity: IssuedCertificate;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
   identity = sigstore.issueCertificate({
     san: { uri: IDENTITY },
     issuer: ISSUER,
@@ -55,9 +44,6 @@ function verifyOne(
   });
   return verifyDigest(discovered(subject, [artifact]), policy, trustRoot);
 }
-
-const codes = (result: ReturnType<typeof verifyOne>) =>
-  result.signatures.flatMap((s) => s.errors.map((e) => e.code));
 
 describe('a keyless legacy (.sig) signature from the test Sigstore', () => {
   describe('when everything is right', () => {

@@ -1,24 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResult } from '../../../src/discovery/types.js';
-import {
-  parseTrustRoot,
-  PolicyError,
-  verifyDigest,
-  type Policy,
-  type TrustRoot,
-} from '../../../src/verification/index.js';
-import {
-  createTestSigstore,
-  type IssuedCertificate,
-  type TestSigstore,
-} from '../../support/sigstore/index.js';
+import { PolicyError, verifyDigest, type TrustRoot } from '../../../src/verification/index.js';
+import type { IssuedCertificate, TestSigstore } from '../../support/sigstore/index.js';
 import { discovered } from './discovered.js';
-
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const REFERENCE = '127.0.0.1:5000/team/app';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const ALICE = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const POLICY: Policy = { certificateIdentity: ALICE, certificateOidcIssuer: ISSUER };
+import { createSigstoreWorld, DIGEST, IDENTITY as ALICE, ISSUER, POLICY, REFERENCE } from './world.js';
 
 let sigstore: TestSigstore;
 let trustRoot: TrustRoot;
@@ -26,8 +11,7 @@ let alice: IssuedCertificate;
 let mallory: IssuedCertificate;
 
 beforeAll(() => {
-  sigstore = createTestSigstore();
-  trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
+  ({ sigstore, trustRoot } = createSigstoreWorld());
   alice = sigstore.issueCertificate({ san: { uri: ALICE }, issuer: ISSUER });
   mallory = sigstore.issueCertificate({
     san: { email: 'mallory@example.com' },
