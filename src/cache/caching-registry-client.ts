@@ -5,6 +5,7 @@ import type {
   RegistryClient,
   RepositoryRef,
   RequestOptions,
+  TagList,
 } from '../registry/types.js';
 import {
   blobDecoder,
@@ -125,6 +126,17 @@ export class CachingRegistryClient implements RegistryClient {
       (reason) => aborted(`referrers of ${repo.registry}/${repo.repository}@${digest}`, reason),
     );
     return value;
+  }
+
+  /**
+   * Not cached, on purpose. A tag list is read only by the opt-in scan for a signed index (one
+   * request that asked for it), it names what exists *now* (a tag pushed a second ago should be
+   * found), and it cannot be checked against anything, so sharing it through Redis would need the
+   * same care as the `tag` namespace for little gain: the manifests the scan then fetches per tag
+   * are cached (tag → digest briefly, content by digest long), which is where the cost is.
+   */
+  listTags(repo: RepositoryRef, options?: RequestOptions & { readonly limit?: number }): Promise<TagList> {
+    return this.upstream.listTags(repo, options);
   }
 
   private async manifestByDigest(

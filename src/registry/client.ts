@@ -5,6 +5,7 @@ import { fetchBlobFrom } from './blobs.js';
 import { resolveEndpoint, validateRepository, type Endpoint } from './endpoint.js';
 import { fetchManifestFrom, type ManifestFetchContext } from './manifests.js';
 import { DEFAULT_REFERRERS_LIMIT, listReferrersFrom } from './referrers/list-referrers.js';
+import { DEFAULT_TAGS_LIMIT, listTagsFrom } from './tags/list-tags.js';
 import { Authenticator } from './transport/authenticator.js';
 import { loadDockerConfig, type CredentialStore } from './transport/docker-config.js';
 import type { ExchangeObserver } from './transport/exchange-observer.js';
@@ -105,6 +106,11 @@ export function createRegistryClient(
         limit: requestOptions?.limit ?? DEFAULT_REFERRERS_LIMIT,
       };
       return listReferrersFrom(ctx, endpoint, repository, digest, query, requestOptions?.signal);
+    },
+    async listTags(repo, requestOptions) {
+      const [endpoint, repository] = locate(repo);
+      const limit = requestOptions?.limit ?? DEFAULT_TAGS_LIMIT;
+      return listTagsFrom(ctx, endpoint, repository, limit, requestOptions?.signal);
     },
   };
 }

@@ -53,7 +53,7 @@ export class RegistryError extends ImprimaturError<RegistryErrorCode> {
 }
 
 /** What the failed request was after, so a bare 404 can be reported as the right "unknown" code. */
-export type RequestSubject = 'manifest' | 'blob' | 'referrers' | 'token' | 'ping';
+export type RequestSubject = 'manifest' | 'blob' | 'referrers' | 'tags' | 'token' | 'ping';
 
 /** A distribution-spec error body: `{"errors":[{"code":"...","message":"..."}]}`. */
 export interface RegistryErrorBody {
@@ -103,11 +103,14 @@ function notFoundCode(codes: readonly string[], subject: RequestSubject): Regist
   if (codes.includes('MANIFEST_UNKNOWN')) return 'MANIFEST_UNKNOWN';
   if (codes.includes('BLOB_UNKNOWN')) return 'BLOB_UNKNOWN';
   if (codes.includes('NAME_UNKNOWN')) return 'NAME_UNKNOWN';
+  // A bare 404 on a tag list means the repository itself is unknown.
   return subject === 'blob'
     ? 'BLOB_UNKNOWN'
     : subject === 'manifest'
       ? 'MANIFEST_UNKNOWN'
-      : 'REGISTRY_PROTOCOL_ERROR';
+      : subject === 'tags'
+        ? 'NAME_UNKNOWN'
+        : 'REGISTRY_PROTOCOL_ERROR';
 }
 
 /** Turns a non-success response into a {@link RegistryError}. `what` is a human description, e.g. `manifest foo:1`. */

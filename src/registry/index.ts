@@ -25,4 +25,5 @@ export {
 export { parseManifest } from './manifest/parse.js';
 export { digestToTag, isDigest, isSha256Digest, sha256Of } from './digest.js';
 export { DEFAULT_REFERRERS_LIMIT } from './referrers/list-referrers.js';
+export { DEFAULT_TAGS_LIMIT, MAX_TAGS_LIMIT } from './tags/list-tags.js';
 export type * from './types.js';

@@ -90,6 +90,19 @@ export interface RegistryClient {
     digest: string,
     options?: RequestOptions & { readonly artifactType?: string; readonly limit?: number },
   ): Promise<ReferrersList>;
+
+  /**
+   * Tags of the repository (`GET /v2/<name>/tags/list`, following `Link` pagination), in the
+   * registry's order. At most `limit` (default 100, at most 10000: a listing is never unbounded);
+   * `truncated` says more existed. Entries that are not valid tag names are dropped.
+   */
+  listTags(repo: RepositoryRef, options?: RequestOptions & { readonly limit?: number }): Promise<TagList>;
+}
+
+export interface TagList {
+  readonly tags: readonly string[];
+  /** True when the repository has more tags than the limit allowed (or than the page bound reached). */
+  readonly truncated: boolean;
 }
 
 export interface ReferrersList {

@@ -5,7 +5,7 @@ import { parseManifest } from '../manifest/parse.js';
 import { fetchManifestFrom, type ManifestFetchContext } from '../manifests.js';
 import { MediaType } from '../media-types.js';
 import type { Descriptor, ReferrersList } from '../types.js';
-import { parseNextLink } from './link-header.js';
+import { resolveNextPage } from './link-header.js';
 
 export interface ReferrersQuery {
   readonly artifactType: string | undefined;
@@ -66,25 +66,9 @@ async function viaApi(
     if (index.kind !== 'index')
       throw new RegistryError('REGISTRY_PROTOCOL_ERROR', `${what}: the answer is not an index`);
     if (collect(descriptors, index.manifests, query)) return { descriptors, source: 'api', truncated: true };
-    url = nextPage(res.headers.get('link'), url, endpoint, what);
+    url = resolveNextPage(res.headers.get('link'), url, endpoint, what);
   }
   return { descriptors, source: 'api', truncated: false };
-}
-
-function nextPage(link: string | undefined, current: URL, endpoint: Endpoint, what: string): URL | undefined {
-  const next = parseNextLink(link);
-  if (next === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(next, current);
-  } catch {
-    throw new RegistryError('REGISTRY_PROTOCOL_ERROR', `${what}: unparseable Link header`);
-  }
-  // Our credentials go with every page: the next page must be on the same registry.
-  if (url.origin !== endpoint.baseUrl.origin) {
-    throw new RegistryError('REGISTRY_PROTOCOL_ERROR', `${what}: Link points to another host (${url.host})`);
-  }
-  return url;
 }
 
 /**

@@ -71,6 +71,15 @@ describe('the caching registry client', () => {
     expect(again.manifest.kind).toBe('image');
   });
 
+  it('asks the registry for the tag list every time, so a tag pushed a moment ago is seen', async () => {
+    const { client: caching } = client();
+    const first = await caching.listTags(repo);
+    const again = await caching.listTags(repo, { limit: 5 });
+    expect(first).toEqual({ tags: ['v1'], truncated: false });
+    expect(again).toEqual(first);
+    expect(proxy.requests.filter((line) => line.startsWith('GET /v2/cache/app/tags/list')).length).toBe(2);
+  });
+
   it('answers a digest from the cache after the same manifest was fetched by tag', async () => {
     const { client: caching } = client();
     const byTag = await caching.fetchManifest(repo, 'v1');

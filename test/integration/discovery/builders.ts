@@ -81,7 +81,7 @@ export function countingClient(client: RegistryClient): {
   client: RegistryClient;
   calls: Record<string, number>;
 } {
-  const calls = { fetchManifest: 0, fetchBlob: 0, listReferrers: 0 };
+  const calls = { fetchManifest: 0, fetchBlob: 0, listReferrers: 0, listTags: 0 };
   return {
     calls,
     client: {
@@ -96,6 +96,10 @@ export function countingClient(client: RegistryClient): {
       listReferrers: (...args) => {
         calls.listReferrers++;
         return client.listReferrers(...args);
+      },
+      listTags: (...args) => {
+        calls.listTags++;
+        return client.listTags(...args);
       },
     },
   };

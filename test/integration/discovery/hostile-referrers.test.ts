@@ -215,7 +215,7 @@ describe('discoverSignatures against a hostile registry: referrers, listings and
         const counted = countingClient(client);
         const attempt = discoverSignatures(counted.client, repoRef(registry, 'any/app'), digest, LIMITS);
         await expect(attempt).rejects.toMatchObject({ code: 'INVALID_DIGEST' });
-        expect(counted.calls).toEqual({ fetchManifest: 0, fetchBlob: 0, listReferrers: 0 });
+        expect(counted.calls).toEqual({ fetchManifest: 0, fetchBlob: 0, listReferrers: 0, listTags: 0 });
       },
     );
   });

@@ -183,6 +183,7 @@ describe('when something unexpected fails inside a resolver', () => {
       Promise.reject(new Error('ECONNRESET while reading /var/lib/secret with token s3cr3t')),
     fetchBlob: () => Promise.reject(new Error('unused')),
     listReferrers: () => Promise.reject(new Error('unused')),
+    listTags: () => Promise.reject(new Error('unused')),
   };
 
   beforeAll(async () => {
