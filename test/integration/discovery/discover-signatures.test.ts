@@ -6,20 +6,16 @@ import {
   type LegacySignature,
 } from '../../../src/discovery/index.js';
 import type { RegistryClient } from '../../../src/registry/index.js';
-import { buildImage, pushImage, startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
+import type { BuiltImage, TestRegistry } from '../../support/registry/index.js';
 import {
   COSIGN_SIGN_PREDICATE_TYPE,
-  createTestSigstore,
   pushBundleReferrer,
   pushLegacySignatures,
   pushReferrer,
   type IssuedCertificate,
   type TestSigstore,
 } from '../../support/sigstore/index.js';
-import { clientFor, LIMITS, repoRef } from './support.js';
-
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
+import { LIMITS, pushFreshImage, repoRef, startDiscoveryWorld } from './support.js';
 
 const legacyOf = (s: readonly DiscoveredSignature[]): LegacySignature[] =>
   s.filter((x): x is LegacySignature => x.kind === 'legacy-tag');
@@ -32,18 +28,11 @@ describe('discoverSignatures against a real registry', () => {
   let identity: IssuedCertificate;
   let client: RegistryClient;
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    sigstore = createTestSigstore();
-    identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
-    client = clientFor(registry);
+    ({ registry, sigstore, identity, client } = await startDiscoveryWorld());
   });
   afterAll(async () => registry?.stop());
 
-  async function pushedImage(repository: string): Promise<ReturnType<typeof buildImage>> {
-    const image = buildImage({ os: 'linux', architecture: 'amd64' });
-    await pushImage({ url: registry.url }, repository, image);
-    return image;
-  }
+  const pushedImage = (repository: string): Promise<BuiltImage> => pushFreshImage(registry, repository);
 
   describe('when the image has no signatures of either format', () => {
     it('returns an empty result with no problems', async () => {

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSignatures, type DiscoveryResult } from '../../../src/discovery/index.js';
+import { discoverSignatures } from '../../../src/discovery/index.js';
 import type { RegistryClient } from '../../../src/registry/index.js';
+import { pushBlob, sha256Digest, type BuiltImage, type TestRegistry } from '../../support/registry/index.js';
 import {
-  buildImage,
-  pushBlob,
-  pushImage,
-  sha256Digest,
-  startTestRegistry,
-  type TestRegistry,
-} from '../../support/registry/index.js';
-import {
-  createTestSigstore,
   LEGACY_ANNOTATION,
   pushHostileLegacySignatures,
   pushLegacySignatures,
@@ -19,12 +11,7 @@ import {
   type TestSigstore,
 } from '../../support/sigstore/index.js';
 import { corruptBlobInStorage, countingClient, pushSignatureManifest } from './builders.js';
-import { clientFor, LIMITS, repoRef } from './support.js';
-
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-
-const codes = (result: DiscoveryResult): string[] => result.problems.map((p) => p.code);
+import { codes, LIMITS, pushFreshImage, repoRef, startDiscoveryWorld } from './support.js';
 
 describe('discoverSignatures against a hostile registry: legacy .sig manifests', () => {
   let registry: TestRegistry;
@@ -32,20 +19,13 @@ describe('discoverSignatures against a hostile registry: legacy .sig manifests',
   let identity: IssuedCertificate;
   let client: RegistryClient;
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    sigstore = createTestSigstore();
-    identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
-    client = clientFor(registry);
+    ({ registry, sigstore, identity, client } = await startDiscoveryWorld());
   });
   afterAll(async () => registry?.stop());
 
   const target = (): { url: string } => ({ url: registry.url });
 
-  async function pushedImage(repository: string): Promise<ReturnType<typeof buildImage>> {
-    const image = buildImage({ os: 'linux', architecture: 'amd64' });
-    await pushImage(target(), repository, image);
-    return image;
-  }
+  const pushedImage = (repository: string): Promise<BuiltImage> => pushFreshImage(registry, repository);
 
   describe('when the .sig manifest has more layers than the cap (CVE-2023-46737)', () => {
     it('reports TOO_MANY_SIGNATURES for 1001 layers and fetches none of them', async () => {

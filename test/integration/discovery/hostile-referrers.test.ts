@@ -2,32 +2,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSignatures, type DiscoveryResult } from '../../../src/discovery/index.js';
+import { discoverSignatures } from '../../../src/discovery/index.js';
 import { RegistryError, type RegistryClient } from '../../../src/registry/index.js';
 import {
-  buildImage,
   MT,
-  pushImage,
   pushManifest,
   sha256Digest,
   startTestRegistry,
   writeHtpasswd,
+  type BuiltImage,
   type TestRegistry,
 } from '../../support/registry/index.js';
 import {
-  createTestSigstore,
   pushBundleReferrer,
   pushReferrer,
   type IssuedCertificate,
   type TestSigstore,
 } from '../../support/sigstore/index.js';
 import { countingClient, placeFallbackIndex } from './builders.js';
-import { clientFor, LIMITS, repoRef } from './support.js';
-
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-
-const codes = (result: DiscoveryResult): string[] => result.problems.map((p) => p.code);
+import { clientFor, codes, LIMITS, pushFreshImage, repoRef, startDiscoveryWorld } from './support.js';
 
 describe('discoverSignatures against a hostile registry: referrers, listings and transport', () => {
   let registry: TestRegistry;
@@ -35,20 +28,13 @@ describe('discoverSignatures against a hostile registry: referrers, listings and
   let identity: IssuedCertificate;
   let client: RegistryClient;
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    sigstore = createTestSigstore();
-    identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
-    client = clientFor(registry);
+    ({ registry, sigstore, identity, client } = await startDiscoveryWorld());
   });
   afterAll(async () => registry?.stop());
 
   const target = (): { url: string } => ({ url: registry.url });
 
-  async function pushedImage(repository: string): Promise<ReturnType<typeof buildImage>> {
-    const image = buildImage({ os: 'linux', architecture: 'amd64' });
-    await pushImage(target(), repository, image);
-    return image;
-  }
+  const pushedImage = (repository: string): Promise<BuiltImage> => pushFreshImage(registry, repository);
 
   describe('when a listed referrer is about another image', () => {
     it('reports DIGEST_MISMATCH naming the other subject, and no signature', async () => {
