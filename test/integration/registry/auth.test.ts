@@ -9,12 +9,12 @@ import {
   pushImage,
   sha256Digest,
   startTestRegistry,
-  startTokenServer,
   writeHtpasswd,
   type TestRegistry,
   type TokenServer,
 } from '../../support/registry/index.js';
 import { testRegistryConfig } from './test-config.js';
+import { startTokenAuthRegistry } from './token-registry.js';
 
 const USER = 'imprimatur-reader';
 const PASSWORD = 'pa55-W0rd-that-must-never-leak';
@@ -142,15 +142,7 @@ describe('a registry using token auth (distribution auth: token)', () => {
   const other = buildImage(FOUR_PLATFORMS[3]!, 'oci');
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'imprimatur-token-'));
-    tokens = await startTokenServer({ dir, credentials: { username: USER, password: PASSWORD } });
-    registry = await startTestRegistry({
-      token: {
-        realm: tokens.realm,
-        service: tokens.service,
-        issuer: tokens.issuer,
-        rootCertBundlePath: tokens.rootCertBundlePath,
-      },
-    });
+    ({ tokens, registry } = await startTokenAuthRegistry(dir, { username: USER, password: PASSWORD }));
     const push = async (repository: string, built: typeof image) =>
       pushImage(
         { url: registry.url, authorization: `Bearer ${await tokens.issue(repository, ['pull', 'push'])}` },

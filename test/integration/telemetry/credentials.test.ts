@@ -8,12 +8,12 @@ import {
   buildImage,
   pushImage,
   startTestRegistry,
-  startTokenServer,
   writeHtpasswd,
   type TestRegistry,
   type TokenServer,
 } from '../../support/registry/index.js';
 import { startTestService, type TestService } from '../../support/service.js';
+import { startTokenAuthRegistry } from '../registry/token-registry.js';
 import { postGraphQL, waitForSpan } from './http.js';
 
 const USER = 'telemetry-reader';
@@ -51,15 +51,10 @@ describe('telemetry in front of registries that need credentials', () => {
     basicRegistry = await startTestRegistry({
       htpasswdPath: await writeHtpasswd(dir, [{ username: USER, password: PASSWORD }]),
     });
-    tokens = await startTokenServer({ dir, credentials: { username: USER, password: PASSWORD } });
-    tokenRegistry = await startTestRegistry({
-      token: {
-        realm: tokens.realm,
-        service: tokens.service,
-        issuer: tokens.issuer,
-        rootCertBundlePath: tokens.rootCertBundlePath,
-      },
-    });
+    ({ tokens, registry: tokenRegistry } = await startTokenAuthRegistry(dir, {
+      username: USER,
+      password: PASSWORD,
+    }));
     await pushImage({ url: basicRegistry.url, authorization: `Basic ${BASIC}` }, 'private/app', image, 'v1');
     issuedToken = await tokens.issue('private/app', ['pull', 'push']);
     await pushImage(
