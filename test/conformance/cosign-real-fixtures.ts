@@ -2,27 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFORMANCE_DIR } from '../support/paths.js';
-import type { DiscoveryResult, LegacySignature, RekorBundleAnnotation } from '../../src/discovery/types.js';
+import type { DiscoveryResult, LegacySignature } from '../../src/discovery/types.js';
+import { rekorAnnotation, simpleSigningClaims } from '../integration/verification/discovered.js';
 
 /** Real cosign signatures from containers/image (see NOTICE.md next to them). */
 export const FIXTURES = join(CONFORMANCE_DIR, 'cosign-real/containers-image/signature/fixtures');
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-/** The cosign `dev.sigstore.cosign/bundle` annotation JSON, as cosign writes it. */
-function rekorAnnotation(text: string): RekorBundleAnnotation {
-  const raw = JSON.parse(text) as {
-    SignedEntryTimestamp: string;
-    Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
-  };
-  return {
-    signedEntryTimestamp: raw.SignedEntryTimestamp,
-    body: raw.Payload.body,
-    integratedTime: raw.Payload.integratedTime,
-    logIndex: raw.Payload.logIndex,
-    logId: raw.Payload.logID,
-  };
-}
 
 /**
  * One `signature-N` file (containers/image on-disk format: `\0sigstore-json\n` + JSON with the
@@ -36,16 +22,7 @@ export function readLegacySignature(path: string, subjectDigest: string): Legacy
     annotations: Record<string, string>;
   };
   const payload = Buffer.from(json.payload, 'base64');
-  const parsed = JSON.parse(payload.toString('utf8')) as {
-    critical?: {
-      identity?: { 'docker-reference'?: string };
-      image?: { 'docker-manifest-digest'?: string };
-      type?: string;
-    };
-    optional?: Record<string, unknown> | null;
-  };
   const a = json.annotations;
-  const bundle = a['dev.sigstore.cosign/bundle'];
   return {
     kind: 'legacy-tag',
     subjectDigest,
@@ -55,14 +32,9 @@ export function readLegacySignature(path: string, subjectDigest: string): Legacy
     signature: a['dev.cosignproject.cosign/signature'] ?? '',
     certificatePem: a['dev.sigstore.cosign/certificate'],
     chainPem: a['dev.sigstore.cosign/chain'],
-    rekorBundle: bundle === undefined ? undefined : rekorAnnotation(bundle),
+    rekorBundle: rekorAnnotation(a['dev.sigstore.cosign/bundle']),
     rfc3161Timestamp: undefined,
-    claims: {
-      dockerManifestDigest: parsed.critical?.image?.['docker-manifest-digest'],
-      dockerReference: parsed.critical?.identity?.['docker-reference'],
-      type: parsed.critical?.type,
-      optional: parsed.optional ?? {},
-    },
+    claims: simpleSigningClaims(payload),
     annotations: a,
   };
 }

@@ -3,6 +3,7 @@ import type {
   BundleSignature,
   DiscoveryResult,
   LegacySignature,
+  PayloadClaims,
   RekorBundleAnnotation,
 } from '../../../src/discovery/types.js';
 import {
@@ -18,7 +19,8 @@ import {
  */
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-function rekorAnnotation(text: string | undefined): RekorBundleAnnotation | undefined {
+/** The cosign `dev.sigstore.cosign/bundle` annotation JSON, as discovery hands it on. */
+export function rekorAnnotation(text: string | undefined): RekorBundleAnnotation | undefined {
   if (text === undefined) return undefined;
   const raw = JSON.parse(text) as {
     SignedEntryTimestamp: string;
@@ -33,9 +35,9 @@ function rekorAnnotation(text: string | undefined): RekorBundleAnnotation | unde
   };
 }
 
-export function legacyDiscovered(artifact: LegacySignatureArtifact, subjectDigest: string): LegacySignature {
-  const a = artifact.annotations;
-  const doc = JSON.parse(artifact.payload.toString('utf8')) as {
+/** The claims of a simple-signing payload, read from its bytes. */
+export function simpleSigningClaims(payload: Uint8Array): PayloadClaims {
+  const doc = JSON.parse(Buffer.from(payload).toString('utf8')) as {
     critical?: {
       identity?: { 'docker-reference'?: string };
       image?: { 'docker-manifest-digest'?: string };
@@ -43,6 +45,16 @@ export function legacyDiscovered(artifact: LegacySignatureArtifact, subjectDiges
     };
     optional?: Record<string, unknown> | null;
   };
+  return {
+    dockerManifestDigest: doc.critical?.image?.['docker-manifest-digest'],
+    dockerReference: doc.critical?.identity?.['docker-reference'],
+    type: doc.critical?.type,
+    optional: doc.optional ?? {},
+  };
+}
+
+export function legacyDiscovered(artifact: LegacySignatureArtifact, subjectDigest: string): LegacySignature {
+  const a = artifact.annotations;
   const tsa = a[LEGACY_ANNOTATION.rfc3161Timestamp];
   return {
     kind: 'legacy-tag',
@@ -61,12 +73,7 @@ export function legacyDiscovered(artifact: LegacySignatureArtifact, subjectDiges
             (JSON.parse(tsa) as { SignedRFC3161Timestamp: string }).SignedRFC3161Timestamp,
             'base64',
           ),
-    claims: {
-      dockerManifestDigest: doc.critical?.image?.['docker-manifest-digest'],
-      dockerReference: doc.critical?.identity?.['docker-reference'],
-      type: doc.critical?.type,
-      optional: doc.optional ?? {},
-    },
+    claims: simpleSigningClaims(artifact.payload),
     annotations: a,
   };
 }
