@@ -109,21 +109,16 @@ export function bundleDiscovered(artifact: BundleSignatureArtifact, subjectDiges
  * A bundle referrer carrying whatever bundle a registry served, unparsed, as discovery hands it on:
  * for feeding verification hostile or malformed bundles.
  */
-export function servedBundleDiscovered(bundle: unknown, subjectDigest: string): BundleSignature {
+export function servedBundleDiscovered(bundle: unknown, digest: string): BundleSignature {
   return {
     kind: 'bundle-referrer',
-    subjectDigest,
-    manifestDigest: subjectDigest,
-    layerDigest: subjectDigest,
+    subjectDigest: digest,
+    manifestDigest: digest,
+    layerDigest: digest,
     bundleMediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     bundle,
     payloadType: undefined,
-    claims: {
-      dockerManifestDigest: subjectDigest,
-      dockerReference: undefined,
-      type: undefined,
-      optional: {},
-    },
+    claims: { dockerManifestDigest: digest, dockerReference: undefined, type: undefined, optional: {} },
     annotations: {},
   };
 }
