@@ -6,12 +6,11 @@ import {
   buildImage,
   pushImage,
   sha256Digest,
-  startTestRegistry,
   type BuiltImage,
   type TestRegistry,
 } from '../../support/registry/index.js';
-import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
-import { cacheConfig, realRegistryClient, testCache } from './fixtures.js';
+import type { CountingProxy } from '../graph/counting-proxy.js';
+import { cacheConfig, startCountedRegistry, testCache } from './fixtures.js';
 
 /**
  * The caching registry client over the real client and a real registry, with the embedded memory
@@ -25,9 +24,7 @@ describe('the caching registry client', () => {
   let repo: RepositoryRef;
 
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    proxy = await startCountingProxy(registry.url);
-    upstream = realRegistryClient(proxy);
+    ({ registry, proxy, upstream } = await startCountedRegistry());
     image = buildImage({ os: 'linux', architecture: 'amd64' });
     await pushImage({ url: registry.url }, 'cache/app', image, 'v1');
     repo = { registry: proxy.host, repository: 'cache/app' };

@@ -4,7 +4,8 @@ import { serialize } from '../../../src/cache/serializer.js';
 import { loadConfig, type CacheConfig } from '../../../src/config/index.js';
 import { createRegistryClient } from '../../../src/registry/index.js';
 import type { RegistryClient } from '../../../src/registry/types.js';
-import type { CountingProxy } from '../graph/counting-proxy.js';
+import { startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
+import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
 
 /** The service's cache defaults, with what a test overrides. */
 export function cacheConfig(overrides: Partial<CacheConfig> = {}): CacheConfig {
@@ -21,6 +22,25 @@ export function realRegistryClient(proxy: CountingProxy): RegistryClient {
     maxRetries: 0,
     retryBaseDelayMs: 10,
   });
+}
+
+/** A real registry, the counting proxy in front of it, and the real client that reaches it through the proxy. */
+export interface CountedRegistry {
+  readonly registry: TestRegistry;
+  readonly proxy: CountingProxy;
+  readonly upstream: RegistryClient;
+}
+
+/** Starts a registry and its counting proxy; the caller stops both (the proxy first). */
+export async function startCountedRegistry(): Promise<CountedRegistry> {
+  const registry = await startTestRegistry();
+  try {
+    const proxy = await startCountingProxy(registry.url);
+    return { registry, proxy, upstream: realRegistryClient(proxy) };
+  } catch (error) {
+    await registry.stop();
+    throw error;
+  }
 }
 
 /** A cache as the server builds it, with a short Redis retry window so outages and recoveries are quick to test. */

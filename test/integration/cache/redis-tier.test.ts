@@ -5,13 +5,12 @@ import {
   buildImage,
   pushImage,
   sha256Digest,
-  startTestRegistry,
   type BuiltImage,
   type TestRegistry,
 } from '../../support/registry/index.js';
 import { startTestRedis, type TestRedis } from '../../support/redis.js';
-import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
-import { cacheConfig, eventually, rawRedis, realRegistryClient, testCache } from './fixtures.js';
+import type { CountingProxy } from '../graph/counting-proxy.js';
+import { cacheConfig, eventually, rawRedis, startCountedRegistry, testCache } from './fixtures.js';
 
 /**
  * The cache with a real `redis-server` as its shared tier: what survives the trip through Redis,
@@ -29,9 +28,7 @@ describe('the Redis tier', () => {
   const caches: Cache[] = [];
 
   beforeAll(async () => {
-    [registry, redis] = await Promise.all([startTestRegistry(), startTestRedis()]);
-    proxy = await startCountingProxy(registry.url);
-    upstream = realRegistryClient(proxy);
+    [{ registry, proxy, upstream }, redis] = await Promise.all([startCountedRegistry(), startTestRedis()]);
     image = buildImage({ os: 'linux', architecture: 'amd64' });
     other = buildImage({ os: 'linux', architecture: 'arm64' });
     await pushImage({ url: registry.url }, 'shared/app', image, 'v1');

@@ -10,7 +10,7 @@ import {
   type Policy,
   type TrustRoot,
 } from '../../../src/verification/index.js';
-import { buildImage, pushImage, startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
+import { buildImage, pushImage, type TestRegistry } from '../../support/registry/index.js';
 import { startTestRedis } from '../../support/redis.js';
 import {
   createTestSigstore,
@@ -18,8 +18,8 @@ import {
   type IssuedCertificate,
   type TestSigstore,
 } from '../../support/sigstore/index.js';
-import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
-import { cacheConfig, eventually, rawRedis, realRegistryClient, testCache } from './fixtures.js';
+import type { CountingProxy } from '../graph/counting-proxy.js';
+import { cacheConfig, eventually, rawRedis, startCountedRegistry, testCache } from './fixtures.js';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
@@ -41,9 +41,7 @@ describe('the verification cache', () => {
   let signed: string;
 
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    proxy = await startCountingProxy(registry.url);
-    upstream = realRegistryClient(proxy);
+    ({ registry, proxy, upstream } = await startCountedRegistry());
     sigstore = createTestSigstore();
     trustRoot = parseTrustRoot(sigstore.trustedRoot, 'test sigstore');
     signer = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
