@@ -7,8 +7,7 @@ import {
   FOUR_PLATFORMS,
   buildIndex,
   pushIndex,
-  startTestRegistry,
-  startTokenServer,
+  startTokenAuthRegistry,
   type TestRegistry,
   type TokenServer,
 } from '../../support/registry/index.js';
@@ -35,15 +34,7 @@ describe('the image graph in front of a registry that uses the bearer token flow
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'imprimatur-graph-token-'));
-    tokens = await startTokenServer({ dir, credentials: { username: USER, password: PASSWORD } });
-    registry = await startTestRegistry({
-      token: {
-        realm: tokens.realm,
-        service: tokens.service,
-        issuer: tokens.issuer,
-        rootCertBundlePath: tokens.rootCertBundlePath,
-      },
-    });
+    ({ tokens, registry } = await startTokenAuthRegistry(dir, { username: USER, password: PASSWORD }));
     const pushToken = await tokens.issue('private/app', ['pull', 'push']);
     await pushIndex({ url: registry.url, authorization: `Bearer ${pushToken}` }, 'private/app', index, 'v1');
     const authFile = join(dir, 'config.json');

@@ -14,7 +14,7 @@ import {
   type TokenServer,
 } from '../../support/registry/index.js';
 import { testRegistryConfig } from './test-config.js';
-import { startTokenAuthRegistry } from './token-registry.js';
+import { startTokenAuthRegistry } from '../../support/registry/token-registry.js';
 
 const USER = 'imprimatur-reader';
 const PASSWORD = 'pa55-W0rd-that-must-never-leak';

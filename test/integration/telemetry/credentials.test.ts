@@ -13,7 +13,7 @@ import {
   type TokenServer,
 } from '../../support/registry/index.js';
 import { startTestService, type TestService } from '../../support/service.js';
-import { startTokenAuthRegistry } from '../registry/token-registry.js';
+import { startTokenAuthRegistry } from '../../support/registry/token-registry.js';
 import { postGraphQL, waitForSpan } from './http.js';
 
 const USER = 'telemetry-reader';

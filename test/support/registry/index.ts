@@ -10,3 +10,4 @@ export { freePort } from './free-port.js';
 export { placeManifestInStorage } from './storage.js';
 export { writeHtpasswd, HTPASSWD_BINARY, type HtpasswdUser } from './htpasswd.js';
 export { startTokenServer, type TokenServer, type TokenServerOptions } from './token-server.js';
+export { startTokenAuthRegistry, type TokenAuthRegistry } from './token-registry.js';

@@ -1,9 +1,5 @@
-import {
-  startTestRegistry,
-  startTokenServer,
-  type TestRegistry,
-  type TokenServer,
-} from '../../support/registry/index.js';
+import { startTestRegistry, type TestRegistry } from './launcher.js';
+import { startTokenServer, type TokenServer } from './token-server.js';
 
 /** A registry in distribution's `auth: token` mode and the token server it trusts. */
 export interface TokenAuthRegistry {
