@@ -130,6 +130,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     },
     membership: new IndexMembership(),
     verifications: cache.verifications,
+    hintScanMaxTags: config.verification.hintScanMaxTags,
   };
   let ready = false;
 

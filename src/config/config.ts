@@ -73,6 +73,15 @@ export interface VerificationConfig {
    * list is a denial of service). `IMPRIMATUR_MAX_SIGNATURES`, default 1000.
    */
   readonly maxSignaturesPerDigest: number;
+  /**
+   * `IMPRIMATUR_HINT_SCAN_MAX_TAGS`: when a caller asks for it (`findSignedIndex`), an UNSIGNED
+   * platform digest with no known signed index is looked for in the repository's tags: at most this
+   * many tags are listed and at most this many of their manifests fetched, so one such request costs
+   * at most N+1 registry requests (plus verifying an index that lists the digest). Default 50; 0
+   * turns the scan off. A bound, because a caller must not be able to make the service walk a
+   * repository with thousands of tags. Absent here (configuration built in code): the default.
+   */
+  readonly hintScanMaxTags?: number;
 }
 
 /**
@@ -114,6 +123,9 @@ export interface CacheConfig {
   /** `IMPRIMATUR_CACHE_TIMEOUT_MS`: longest wait for one Redis call before answering without it. Default 250. */
   readonly timeoutMs: number;
 }
+
+/** Default of `IMPRIMATUR_HINT_SCAN_MAX_TAGS`. */
+export const DEFAULT_HINT_SCAN_MAX_TAGS = 50;
 
 export class ConfigError extends ImprimaturError<'INVALID_CONFIG'> {
   constructor(message: string) {
@@ -214,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     verification: {
       trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,
       maxSignaturesPerDigest: integer(env, 'IMPRIMATUR_MAX_SIGNATURES', 1000, 1, 100_000),
+      hintScanMaxTags: integer(env, 'IMPRIMATUR_HINT_SCAN_MAX_TAGS', DEFAULT_HINT_SCAN_MAX_TAGS, 0, 1000),
     },
     cache: {
       url: redisUrl(env, 'IMPRIMATUR_CACHE_URL'),

@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError } from './config.js';
+export { loadConfig, ConfigError, DEFAULT_HINT_SCAN_MAX_TAGS } from './config.js';
 export type { CacheConfig, Config, RegistryConfig, VerificationConfig } from './config.js';

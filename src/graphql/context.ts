@@ -22,6 +22,8 @@ export interface ContextDependencies {
   readonly membership: IndexMembership;
   /** Process-wide verdict cache; without it verdicts live only as long as one request. */
   readonly verifications?: VerificationCache;
+  /** Bound of the opt-in tag scan behind `findSignedIndex` (`IMPRIMATUR_HINT_SCAN_MAX_TAGS`). */
+  readonly hintScanMaxTags?: number;
 }
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
@@ -34,6 +36,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
       limits: deps.discoveryLimits,
       membership: deps.membership,
       cache: deps.verifications,
+      hintScanMaxTags: deps.hintScanMaxTags,
       signal,
     }),
   };

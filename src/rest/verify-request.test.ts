@@ -33,7 +33,18 @@ describe('parseVerifyRequest', () => {
     expect(parsed).toEqual({
       image: 'alpine',
       policy: { ...POLICY, ignoreSct: true, annotations: [{ key: 'env', value: 'prod' }] },
+      findSignedIndex: false,
     });
+  });
+
+  it('takes findSignedIndex as an opt-in boolean, off when absent or null', () => {
+    expect(parseVerifyRequest({ image: 'a', policy: POLICY, findSignedIndex: true }).findSignedIndex).toBe(
+      true,
+    );
+    expect(parseVerifyRequest({ image: 'a', policy: POLICY, findSignedIndex: null }).findSignedIndex).toBe(
+      false,
+    );
+    expect(parseVerifyRequest({ image: 'a', policy: POLICY }).findSignedIndex).toBe(false);
   });
 
   it.each([
@@ -44,6 +55,11 @@ describe('parseVerifyRequest', () => {
     ['no policy', { image: 'alpine' }, 'policy'],
     ['a policy that is an array', { image: 'alpine', policy: [] }, 'policy'],
     ['an unknown top-level field', { image: 'alpine', policy: POLICY, extra: 1 }, 'extra'],
+    [
+      'findSignedIndex that is not a boolean',
+      { image: 'alpine', policy: POLICY, findSignedIndex: 'yes' },
+      'findSignedIndex',
+    ],
     [
       'a misspelt policy field',
       { image: 'alpine', policy: { ...POLICY, certificateOidcIsuer: 'x' } },

@@ -11,6 +11,11 @@ export interface VerifyRequest {
    */
   readonly platform: string | undefined;
   readonly policy: Policy;
+  /**
+   * GraphQL's `findSignedIndex`: when the digest is UNSIGNED and no signed index listing it is known,
+   * scan up to `IMPRIMATUR_HINT_SCAN_MAX_TAGS` tags for one and name it in `hint`. Default false.
+   */
+  readonly findSignedIndex: boolean;
 }
 
 /** The policy fields that are strings: the flags of `cosign verify`, as GraphQL's PolicyInput names them. */
@@ -27,6 +32,7 @@ const STRING_FIELDS = [
   'key',
 ] as const;
 const BOOLEAN_FIELDS = ['ignoreTlog', 'ignoreSct'] as const;
+const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(['image', 'policy', 'platform', 'findSignedIndex']);
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
   ...STRING_FIELDS,
   ...BOOLEAN_FIELDS,
@@ -46,15 +52,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseVerifyRequest(body: unknown): VerifyRequest {
   if (!isObject(body)) throw invalidParam('body', 'must be a JSON object with "image" and "policy"');
   for (const key of Object.keys(body)) {
-    if (key !== 'image' && key !== 'policy' && key !== 'platform') throw invalidParam(key, 'unknown field');
+    if (!TOP_LEVEL_FIELDS.has(key)) throw invalidParam(key, 'unknown field');
   }
-  const { image, policy, platform } = body;
+  const { image, policy, platform, findSignedIndex } = body;
   if (typeof image !== 'string' || image === '') throw invalidParam('image', 'required: an image reference');
   if (platform !== undefined && platform !== null && (typeof platform !== 'string' || platform === '')) {
     throw invalidParam('platform', 'must be a platform such as "linux/arm64"');
   }
+  if (findSignedIndex !== undefined && findSignedIndex !== null && typeof findSignedIndex !== 'boolean') {
+    throw invalidParam('findSignedIndex', 'must be a boolean');
+  }
   if (!isObject(policy)) throw invalidParam('policy', 'required: an object of cosign verify flags');
-  return { image, platform: platform ?? undefined, policy: parsePolicy(policy) };
+  return {
+    image,
+    platform: platform ?? undefined,
+    policy: parsePolicy(policy),
+    findSignedIndex: findSignedIndex === true,
+  };
 }
 
 function parsePolicy(input: Record<string, unknown>): Policy {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parsePlatform, ReferenceError, type ImageReference } from '../reference/index.js';
-import type { VerificationOutcome } from '../services/verification-service.js';
+import type { VerificationOutcome, VerifyOptions } from '../services/verification-service.js';
 import { describeSignature } from '../services/signature-views.js';
 import type { Policy } from '../verification/types.js';
 import { validatePolicy } from '../verification/index.js';
@@ -24,14 +24,16 @@ export async function handleVerify(
   const ref = services.images.parseReference(request.image);
   if (request.platform !== undefined) checkPlatform(request.platform);
   const policy = validatePolicy(request.policy);
+  const options = { scanTags: request.findSignedIndex };
   const outcome =
     request.platform === undefined
       ? await services.verification.verifyManifest(
           ref.repositoryRef,
           await services.images.manifestOf(ref),
           policy,
+          options,
         )
-      : await verifyPlatform(services, ref, request.platform, policy);
+      : await verifyPlatform(services, ref, request.platform, policy, options);
   sendJson(res, 200, verificationJson(ref.toString(), outcome, describeSignature));
 }
 
@@ -51,6 +53,7 @@ async function verifyPlatform(
   ref: ImageReference,
   platform: string,
   policy: Policy,
+  options: VerifyOptions,
 ): Promise<VerificationOutcome> {
   const view = await services.images.manifestForPlatform(ref, platform);
   if (view === null) {
@@ -63,6 +66,6 @@ async function verifyPlatform(
     });
   }
   return view.kind === 'index-entry'
-    ? services.verification.verifyIndexEntry(view.repo, view.descriptor.digest, policy, view.index)
-    : services.verification.verifyManifest(view.repo, view.fetched, policy);
+    ? services.verification.verifyIndexEntry(view.repo, view.descriptor.digest, policy, view.index, options)
+    : services.verification.verifyManifest(view.repo, view.fetched, policy, options);
 }

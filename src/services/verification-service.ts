@@ -2,11 +2,13 @@ import DataLoader from 'dataloader';
 import { discoverSignatures, type DiscoveryLimits, type DiscoveryResult } from '../discovery/index.js';
 import type { VerificationCache } from '../cache/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
+import { DEFAULT_HINT_SCAN_MAX_TAGS } from '../config/index.js';
 import { ImprimaturError } from '../errors/index.js';
 import { traceVerification } from '../telemetry/index.js';
 import { PolicyError, verifyDigest, type TrustRoot } from '../verification/index.js';
 import type { DigestVerification, Policy, VerificationErrorCode } from '../verification/types.js';
 import type { IndexMembership } from './index-membership.js';
+import { findSignedIndexByTags } from './signed-index-scan.js';
 
 export interface VerificationServiceOptions {
   readonly registry: RegistryClient;
@@ -19,7 +21,22 @@ export interface VerificationServiceOptions {
    * verdicts live only as long as this request.
    */
   readonly cache?: VerificationCache;
+  /**
+   * Most tags listed, and most tag manifests fetched, by the opt-in scan for a signed index
+   * ({@link VerifyOptions.scanTags}). Default 50 (`IMPRIMATUR_HINT_SCAN_MAX_TAGS`); 0: never scan.
+   */
+  readonly hintScanMaxTags?: number;
   readonly signal?: AbortSignal;
+}
+
+/** Per call choices of {@link VerificationService.verify}. */
+export interface VerifyOptions {
+  /**
+   * When the digest is UNSIGNED and no signed index listing it is known, look through up to
+   * `hintScanMaxTags` of the repository's tags for one (up to N+1 registry requests). It only ever
+   * adds a hint; the status stays what the digest's own signatures say. Default false.
+   */
+  readonly scanTags?: boolean;
 }
 
 /** A digest's own verdict and how fresh it is. */
@@ -76,23 +93,19 @@ export class VerificationService {
 
   /**
    * Verifies `digest` on its own, as `cosign verify repo@digest` would. When it is UNSIGNED and a
-   * signed index in the same repository is known to list it, adds a hint naming that index — after
-   * verifying that index under the same policy, so the hint never points at an unverifiable index.
+   * signed index in the same repository is known to list it (or, with `scanTags`, is found among the
+   * repository's tags), adds a hint naming that index — after verifying that index under the same
+   * policy, so the hint never points at an unverifiable index.
    */
-  async verify(repo: RepositoryRef, digest: string, policy: Policy): Promise<VerificationOutcome> {
+  async verify(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    options: VerifyOptions = {},
+  ): Promise<VerificationOutcome> {
     const own = await this.verifyOwn(repo, digest, policy);
     if (own.status !== 'UNSIGNED') return { ...own, hint: undefined };
-    const listing = this.options.membership.lookup(repo.registry, repo.repository, digest);
-    if (listing === undefined) return { ...own, hint: undefined };
-    const index = await this.verifyOwn(repo, listing.indexDigest, policy).catch(() => undefined);
-    if (index?.verified !== true) return { ...own, hint: undefined };
-    return {
-      ...own,
-      hint:
-        `${digest} has no signatures of its own, but it is listed by the image index ${listing.indexDigest}, ` +
-        `which is signed and verifies under this policy. Publishers usually sign only the index; verify ` +
-        `${repo.registry}/${repo.repository}@${listing.indexDigest} instead.`,
-    };
+    return { ...own, hint: await this.hintFor(repo, digest, policy, options) };
   }
 
   /**
@@ -106,13 +119,21 @@ export class VerificationService {
     digest: string,
     policy: Policy,
     index: FetchedManifest,
+    options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
     const own = await this.verifyOwn(repo, digest, policy);
+    // The index it was reached through does not cover it; only a scan (when asked for) may name another.
+    const alone = async (): Promise<VerificationOutcome> => ({
+      ...own,
+      hint:
+        own.status === 'UNSIGNED' && options.scanTags === true
+          ? await this.scannedHint(repo, digest, policy)
+          : undefined,
+    });
     if (own.verified || index.manifest.kind !== 'index') return { ...own, hint: undefined };
-    if (!index.manifest.manifests.some((entry) => entry.digest === digest))
-      return { ...own, hint: undefined };
+    if (!index.manifest.manifests.some((entry) => entry.digest === digest)) return alone();
     const inherited = await this.verifyOwn(repo, index.digest, policy);
-    if (!inherited.verified) return { ...own, hint: undefined };
+    if (!inherited.verified) return alone();
     return {
       digest,
       verified: true,
@@ -139,9 +160,10 @@ export class VerificationService {
     repo: RepositoryRef,
     manifest: FetchedManifest,
     policy: Policy,
+    options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
     this.rememberIndex(repo, manifest);
-    return this.verify(repo, manifest.digest, policy).catch((error: unknown) =>
+    return this.verify(repo, manifest.digest, policy, options).catch((error: unknown) =>
       failed(manifest.digest, error),
     );
   }
@@ -152,8 +174,11 @@ export class VerificationService {
     digest: string,
     policy: Policy,
     index: FetchedManifest,
+    options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
-    return this.verifyViaIndex(repo, digest, policy, index).catch((error: unknown) => failed(digest, error));
+    return this.verifyViaIndex(repo, digest, policy, index, options).catch((error: unknown) =>
+      failed(digest, error),
+    );
   }
 
   /** Records that `index` lists its entries, so later look-ups of a member can hint at it. */
@@ -163,6 +188,39 @@ export class VerificationService {
       { registry: repo.registry, repository: repo.repository, indexDigest: index.digest },
       index.manifest.manifests.map((entry) => entry.digest),
     );
+  }
+
+  /** The hint for an UNSIGNED `digest`: a known signed index first, then (if asked) a tag scan. */
+  private async hintFor(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    options: VerifyOptions,
+  ): Promise<string | undefined> {
+    const listing = this.options.membership.lookup(repo.registry, repo.repository, digest);
+    if (listing !== undefined) {
+      const index = await this.verifyOwn(repo, listing.indexDigest, policy).catch(() => undefined);
+      if (index?.verified === true) return indexHint(repo, digest, listing.indexDigest, undefined);
+    }
+    return options.scanTags === true ? this.scannedHint(repo, digest, policy) : undefined;
+  }
+
+  /** The opt-in scan (see signed-index-scan.ts); every index it reads is remembered for later hints. */
+  private async scannedHint(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+  ): Promise<string | undefined> {
+    const found = await findSignedIndexByTags({
+      registry: this.options.registry,
+      repo,
+      digest,
+      maxTags: this.options.hintScanMaxTags ?? DEFAULT_HINT_SCAN_MAX_TAGS,
+      signal: this.options.signal,
+      remember: (index) => this.rememberIndex(repo, index),
+      verifies: async (indexDigest) => (await this.verifyOwn(repo, indexDigest, policy)).verified,
+    });
+    return found === undefined ? undefined : indexHint(repo, digest, found.indexDigest, found.tag);
   }
 
   private verifyOwn(repo: RepositoryRef, digest: string, policy: Policy): Promise<OwnVerification> {
@@ -192,6 +250,21 @@ export class VerificationService {
     }
     return pending;
   }
+}
+
+/** The hint's wording, shared by a known index and one found by the tag scan (which names its tag). */
+function indexHint(
+  repo: RepositoryRef,
+  digest: string,
+  indexDigest: string,
+  tag: string | undefined,
+): string {
+  const tagged = tag === undefined ? '' : ` (tag ${tag})`;
+  return (
+    `${digest} has no signatures of its own, but it is listed by the image index ${indexDigest}${tagged}, ` +
+    `which is signed and verifies under this policy. Publishers usually sign only the index; verify ` +
+    `${repo.registry}/${repo.repository}@${indexDigest} instead.`
+  );
 }
 
 /** A verification that could not be carried out: FAILED with the underlying code, or rethrown. */

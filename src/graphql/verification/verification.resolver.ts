@@ -9,6 +9,11 @@ import { Verification } from './verification.type.js';
 
 const SIGNATURES_DESCRIPTION =
   'Signatures stored for this manifest (legacy `.sig` tag and Sigstore bundle referrers), unverified.';
+const FIND_SIGNED_INDEX_DESCRIPTION =
+  'When the manifest is UNSIGNED and no signed index listing it is known to the service, look through up to ' +
+  "N of the repository's tags (IMPRIMATUR_HINT_SCAN_MAX_TAGS, default 50) for a signed image index that lists it, " +
+  'and name it in `hint`. May cost up to N+1 registry requests per call (plus the signature look-up of an index ' +
+  'that lists the manifest). Never changes `status`; registry trouble during the scan only means no hint.';
 const VERIFICATION_DESCRIPTION =
   'Verifies this manifest under `policy`, like `cosign verify` with the same flags, and explains every outcome.';
 
@@ -26,12 +31,20 @@ export class ImageVerificationResolver {
   async verification(
     @Root() image: Image,
     @Arg('policy', () => PolicyInput) policy: PolicyInput,
+    @Arg('findSignedIndex', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: FIND_SIGNED_INDEX_DESCRIPTION,
+    })
+    findSignedIndex: boolean | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
     const valid = toPolicy(policy);
     const manifest = await ctx.images.manifestOf(image.reference);
     return Verification.from(
-      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, valid),
+      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, valid, {
+        scanTags: findSignedIndex === true,
+      }),
     );
   }
 }
@@ -51,14 +64,21 @@ export class PlatformManifestVerificationResolver {
   async verification(
     @Root() manifest: PlatformManifest,
     @Arg('policy', () => PolicyInput) policy: PolicyInput,
+    @Arg('findSignedIndex', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: FIND_SIGNED_INDEX_DESCRIPTION,
+    })
+    findSignedIndex: boolean | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
     const valid = toPolicy(policy);
     const view = manifest.view;
+    const options = { scanTags: findSignedIndex === true };
     const outcome =
       view.kind === 'index-entry'
-        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, valid, view.index)
-        : await ctx.verification.verifyManifest(view.repo, view.fetched, valid);
+        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, valid, view.index, options)
+        : await ctx.verification.verifyManifest(view.repo, view.fetched, valid, options);
     return Verification.from(outcome);
   }
 }

@@ -132,7 +132,7 @@ export class Verification {
   @Field(() => String, {
     nullable: true,
     description:
-      'For an UNSIGNED manifest that a signed index is known to list: which index to verify instead.',
+      "For an UNSIGNED manifest that a signed index is known to list (or, with `findSignedIndex`, one found among the repository's tags): which index to verify instead.",
   })
   hint?: string;
 
