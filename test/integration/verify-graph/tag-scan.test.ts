@@ -233,6 +233,27 @@ describe("the opt-in scan of a repository's tags for a signed index (findSignedI
       expect(proxy.requests.some((r) => r.faulted)).toBe(true);
     });
 
+    it("stops waiting for a registry that hangs during the scan when the request's deadline passes", async () => {
+      const service = await startTestService({
+        insecureRegistries: [proxy.host],
+        config: { verification: { trustedRootPath, maxSignaturesPerDigest: 100 }, requestDeadlineMs: 1_000 },
+      });
+      services.push(service);
+      proxy.inject({ match: (_m, path) => path.includes('/tags/list'), fault: { kind: 'hang' } });
+      const started = Date.now();
+      const reply = await service.graphql<{ image: { verification: VerificationReply } }>(
+        `query($ref: String!, $policy: PolicyInput!) {
+           image(ref: $ref) { verification(policy: $policy, findSignedIndex: true) { status hint } }
+         }`,
+        { ref: platformOf('scan/signed', signed), policy: POLICY },
+      );
+      // The verdict was in before the scan began: the cancelled scan only means no hint.
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data?.image.verification).toEqual({ status: 'UNSIGNED', hint: null });
+      // The registry timeout in tests is 5 s (and one retry): only the deadline can end it this soon.
+      expect(Date.now() - started).toBeLessThan(4_000);
+    });
+
     it("gives no hint and no error, and stops asking, when the tags' manifests fail", async () => {
       const service = await freshService();
       proxy.inject({
