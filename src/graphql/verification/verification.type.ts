@@ -2,11 +2,8 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { VerificationOutcome } from '../../services/verification-service.js';
 import { describeSignature } from '../../services/signature-views.js';
-import type {
-  SignatureVerification as SignatureVerificationResult,
-  SignerIdentity as Identity,
-} from '../../verification/types.js';
-import { Signature } from '../signature/index.js';
+import type { SignatureVerification as SignatureVerificationResult } from '../../verification/types.js';
+import { Signature, SignerIdentity } from '../signature/index.js';
 
 export enum VerificationStatus {
   VERIFIED = 'VERIFIED',
@@ -40,36 +37,6 @@ export class VerificationError {
     description: 'Message as cosign prints it, e.g. `expected issuer value "X", got "Y"`.',
   })
   message!: string;
-}
-
-@ObjectType({
-  description: 'Who signed, as the signing certificate says (reported even when the policy rejected it).',
-})
-export class SignerIdentity {
-  @Field(() => String, { nullable: true })
-  subjectAlternativeName?: string;
-
-  @Field(() => String, { nullable: true })
-  issuer?: string;
-
-  @Field(() => String, { nullable: true })
-  githubWorkflowRepository?: string;
-
-  @Field(() => String, { nullable: true })
-  githubWorkflowRef?: string;
-
-  @Field(() => String, { nullable: true })
-  githubWorkflowTrigger?: string;
-
-  @Field(() => String, { nullable: true })
-  githubWorkflowSha?: string;
-
-  @Field(() => String, { nullable: true })
-  githubWorkflowName?: string;
-
-  static from(identity: Identity): SignerIdentity {
-    return Object.assign(new SignerIdentity(), identity);
-  }
 }
 
 @ObjectType({ description: 'The outcome for one signature.' })
