@@ -1,21 +1,20 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { DiscoveryResult } from '../../discovery/index.js';
 import { describeSignature } from '../../services/signature-views.js';
 import type { GraphQLContext } from '../context.js';
 import { Image } from '../image/index.js';
 import { PlatformManifest } from '../manifest/index.js';
 import { Signature } from '../signature/index.js';
-import { PolicyInput, toPolicy } from './policy.input.js';
+import { VerificationArgs, verificationRequest } from './verification.args.js';
 import { Verification } from './verification.type.js';
 
 const SIGNATURES_DESCRIPTION =
   'Signatures stored for this manifest (legacy `.sig` tag and Sigstore bundle referrers), unverified.';
-const FIND_SIGNED_INDEX_DESCRIPTION =
-  'When the manifest is UNSIGNED and no signed index listing it is known to the service, look through up to ' +
-  "N of the repository's tags (IMPRIMATUR_HINT_SCAN_MAX_TAGS, default 50) for a signed image index that lists it, " +
-  'and name it in `hint`. May cost up to N+1 registry requests per call (plus the signature look-up of an index ' +
-  'that lists the manifest). Never changes `status`; registry trouble during the scan only means no hint.';
 const VERIFICATION_DESCRIPTION =
   'Verifies this manifest under `policy`, like `cosign verify` with the same flags, and explains every outcome.';
+
+const signaturesOf = (found: DiscoveryResult): Signature[] =>
+  found.signatures.map((s) => Signature.from(describeSignature(s)));
 
 /** Signatures and verification of the manifest an image reference names. One-liners into services. */
 @Resolver(() => Image)
@@ -23,28 +22,19 @@ export class ImageVerificationResolver {
   @FieldResolver(() => [Signature], { description: SIGNATURES_DESCRIPTION })
   async signatures(@Root() image: Image, @Ctx() ctx: GraphQLContext): Promise<Signature[]> {
     const manifest = await ctx.images.manifestOf(image.reference);
-    const found = await ctx.verification.signaturesOf(image.reference.repositoryRef, manifest.digest);
-    return found.signatures.map((s) => Signature.from(describeSignature(s)));
+    return signaturesOf(await ctx.verification.signaturesOf(image.reference.repositoryRef, manifest.digest));
   }
 
   @FieldResolver(() => Verification, { description: VERIFICATION_DESCRIPTION })
   async verification(
     @Root() image: Image,
-    @Arg('policy', () => PolicyInput) policy: PolicyInput,
-    @Arg('findSignedIndex', () => Boolean, {
-      nullable: true,
-      defaultValue: false,
-      description: FIND_SIGNED_INDEX_DESCRIPTION,
-    })
-    findSignedIndex: boolean | null,
+    @Args(() => VerificationArgs) args: VerificationArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
-    const valid = toPolicy(policy);
+    const { policy, options } = verificationRequest(args);
     const manifest = await ctx.images.manifestOf(image.reference);
     return Verification.from(
-      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, valid, {
-        scanTags: findSignedIndex === true,
-      }),
+      await ctx.verification.verifyManifest(image.reference.repositoryRef, manifest, policy, options),
     );
   }
 }
@@ -54,8 +44,7 @@ export class ImageVerificationResolver {
 export class PlatformManifestVerificationResolver {
   @FieldResolver(() => [Signature], { description: SIGNATURES_DESCRIPTION })
   async signatures(@Root() manifest: PlatformManifest, @Ctx() ctx: GraphQLContext): Promise<Signature[]> {
-    const found = await ctx.verification.signaturesOf(manifest.view.repo, manifest.digest);
-    return found.signatures.map((s) => Signature.from(describeSignature(s)));
+    return signaturesOf(await ctx.verification.signaturesOf(manifest.view.repo, manifest.digest));
   }
 
   @FieldResolver(() => Verification, {
@@ -63,22 +52,15 @@ export class PlatformManifestVerificationResolver {
   })
   async verification(
     @Root() manifest: PlatformManifest,
-    @Arg('policy', () => PolicyInput) policy: PolicyInput,
-    @Arg('findSignedIndex', () => Boolean, {
-      nullable: true,
-      defaultValue: false,
-      description: FIND_SIGNED_INDEX_DESCRIPTION,
-    })
-    findSignedIndex: boolean | null,
+    @Args(() => VerificationArgs) args: VerificationArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Verification> {
-    const valid = toPolicy(policy);
+    const { policy, options } = verificationRequest(args);
     const view = manifest.view;
-    const options = { scanTags: findSignedIndex === true };
     const outcome =
       view.kind === 'index-entry'
-        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, valid, view.index, options)
-        : await ctx.verification.verifyManifest(view.repo, view.fetched, valid, options);
+        ? await ctx.verification.verifyIndexEntry(view.repo, manifest.digest, policy, view.index, options)
+        : await ctx.verification.verifyManifest(view.repo, view.fetched, policy, options);
     return Verification.from(outcome);
   }
 }
