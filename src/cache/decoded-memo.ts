@@ -1,3 +1,4 @@
+import { LruMap } from '../collections/lru-map.js';
 import { deserialize } from './serializer.js';
 
 /**
@@ -14,28 +15,20 @@ import { deserialize } from './serializer.js';
  * entries and by text length, so it cannot hold more than a small fraction of the cache itself.
  */
 export class DecodedMemo {
-  private readonly entries = new Map<string, unknown>();
-  private chars = 0;
+  private readonly entries: LruMap<string, unknown>;
+  private readonly maxChars: number;
 
-  constructor(
-    private readonly maxEntries = 512,
-    private readonly maxChars = 8 * 1024 * 1024,
-  ) {}
+  constructor(maxEntries = 512, maxChars = 8 * 1024 * 1024) {
+    this.maxChars = maxChars;
+    this.entries = new LruMap({ maxEntries, weigh: (text) => text.length, maxWeight: maxChars });
+  }
 
   decode(text: string): unknown {
     const hit = this.entries.get(text);
     if (hit !== undefined) return hit;
     const value = deserialize(text);
     // Large texts are decoded every time rather than evicting everything else for them.
-    if (value === undefined || text.length > this.maxChars / 8) return value;
-    this.entries.set(text, value);
-    this.chars += text.length;
-    while (this.entries.size > this.maxEntries || this.chars > this.maxChars) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-      this.chars -= oldest.length;
-    }
+    if (value !== undefined && text.length <= this.maxChars / 8) this.entries.set(text, value);
     return value;
   }
 }

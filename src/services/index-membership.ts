@@ -1,3 +1,5 @@
+import { LruMap } from '../collections/lru-map.js';
+
 /**
  * Remembers which image indexes list which platform manifests, so that a platform digest verified on
  * its own (UNSIGNED, like `cosign verify` says) can carry a hint naming the signed index that covers it.
@@ -14,20 +16,16 @@ export interface IndexListing {
 }
 
 export class IndexMembership {
-  private readonly entries = new Map<string, IndexListing>();
+  private readonly entries: LruMap<string, IndexListing>;
 
-  constructor(private readonly maxEntries = 50_000) {}
+  constructor(maxEntries = 50_000) {
+    this.entries = new LruMap({ maxEntries });
+  }
 
   /** Records that `indexDigest` in `registry/repository` lists each of `memberDigests`. */
   record(listing: IndexListing, memberDigests: readonly string[]): void {
     for (const digest of memberDigests) {
-      const key = this.key(listing.registry, listing.repository, digest);
-      this.entries.delete(key); // re-insert: most recently seen goes last
-      this.entries.set(key, listing);
-      if (this.entries.size > this.maxEntries) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
+      this.entries.set(this.key(listing.registry, listing.repository, digest), listing);
     }
   }
 

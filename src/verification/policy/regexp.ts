@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { LruMap } from '../../collections/lru-map.js';
 import { PolicyError } from '../errors.js';
 
 /**
@@ -21,12 +22,11 @@ export interface PolicyRegexp {
 /** Compiles `pattern` for the policy field `field`; RE2-incompatible syntax is an {@link PolicyError}. */
 /**
  * Compiled patterns by source. Compiling an RE2 program costs more than matching with it, and the same
- * few policies arrive with every request, so warm queries reuse them. Bounded (oldest out) so that
+ * few policies arrive with every request, so warm queries reuse them. Bounded (least recently used out) so that
  * callers sending ever-new patterns cannot grow it; only successful compiles are kept, and a
  * compiled RE2JS program is immutable, so sharing it between requests is safe.
  */
-const COMPILED_LIMIT = 256;
-const compiledBySource = new Map<string, RE2JS>();
+const compiledBySource = new LruMap<string, RE2JS>({ maxEntries: 256 });
 
 export function compilePolicyRegexp(pattern: string, field: string): PolicyRegexp {
   const cached = compiledBySource.get(pattern);
@@ -43,9 +43,5 @@ export function compilePolicyRegexp(pattern: string, field: string): PolicyRegex
     );
   }
   compiledBySource.set(pattern, compiled);
-  if (compiledBySource.size > COMPILED_LIMIT) {
-    const oldest = compiledBySource.keys().next().value;
-    if (oldest !== undefined) compiledBySource.delete(oldest);
-  }
   return { source: pattern, test: (value) => compiled.test(value) };
 }
