@@ -11,7 +11,10 @@ import {
   createApollo,
   createContext,
   createGraphQLHandler,
+  currentAnswerDependencies,
   ErrorCode,
+  refusingReplayOnUpstream,
+  ResponseCache,
   sendJsonError,
 } from './graphql/index.js';
 import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
@@ -26,7 +29,7 @@ import {
 } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { CallerAuthenticator, withDeadline } from './security/index.js';
-import { IndexMembership } from './services/index-membership.js';
+import { VersionedIndexMembership } from './services/versioned-index-membership.js';
 import {
   createLogger,
   createRegistryObserver,
@@ -99,8 +102,10 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     createCache(config.cache, {
       maxManifestBytes: config.registry.maxManifestBytes,
       // Every look-up is counted per namespace (hit or not) and noted on the active span.
-      observe: (namespace, outcome, tier) => {
+      observe: (namespace, outcome, tier, expiresAt) => {
         recordCacheLookup(namespace, outcome === 'hit');
+        // The GraphQL answer being computed (if any) is only replayable while this entry lives.
+        currentAnswerDependencies()?.noteCacheRead(outcome === 'hit', expiresAt);
         // A shared entry that failed its digest or shape check was damaged or planted; it was
         // ignored and refetched, but whoever runs Redis should hear about it.
         if (outcome === 'refused' && tier === 'shared') {
@@ -114,12 +119,17 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   });
   // The cache sits between the services and the registry client: content by digest, tags and
   // listings briefly, concurrent identical fetches merged (see src/cache).
+  // Beneath the cache, every read it could not answer also marks the GraphQL answer being computed
+  // as not replayable (see src/graphql/response-cache).
   const registry = cache.wrapRegistry(
-    deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() }),
+    refusingReplayOnUpstream(
+      deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() }),
+    ),
   );
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
   // message rather than serving with no trust (or the wrong one).
   const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
+  const membership = new VersionedIndexMembership();
   const contextDeps = {
     registry,
     maxConfigBytes: config.registry.maxManifestBytes,
@@ -128,7 +138,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       maxSignatures: config.verification.maxSignaturesPerDigest,
       maxPayloadBytes: config.registry.maxSignatureBytes,
     },
-    membership: new IndexMembership(),
+    membership,
     verifications: cache.verifications,
     hintScanMaxTags: config.verification.hintScanMaxTags,
   };
@@ -159,7 +169,18 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   const services = (signal: AbortSignal) =>
     createContext(contextDeps, withDeadline(signal, config.requestDeadlineMs));
   const callers = new CallerAuthenticator(config.apiTokens);
-  const graphql = createGraphQLHandler(apollo, services);
+  // Whole answers that came entirely from the cache are replayed to identical requests, for no
+  // longer than the entries they read (src/graphql/response-cache).
+  const responses =
+    config.cache.responsesMaxEntries > 0
+      ? new ResponseCache({
+          maxEntries: config.cache.responsesMaxEntries,
+          maxBytes: config.cache.responsesMaxBytes,
+          maxAgeMs: config.cache.verificationTtlSeconds * 1000,
+          generation: () => membership.version,
+        })
+      : undefined;
+  const graphql = createGraphQLHandler(apollo, services, responses);
   const graphiql =
     deps.graphiql ??
     createGraphiQLHandler({ onMissingBundle: (err) => logger.warn({ err }, 'GraphiQL page unavailable') });

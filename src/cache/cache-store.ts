@@ -16,11 +16,16 @@ export type CacheTier = 'memory' | 'shared';
 /** How one look-up ended, for metrics: `refused` is an entry that failed its decoder (damaged or poisoned). */
 export type CacheLookupOutcome = 'hit' | 'miss' | 'refused' | 'unavailable';
 
-/** Receives every look-up; the seam for metrics (see `createCache`). */
+/**
+ * Receives every look-up; the seam for metrics (see `createCache`). A hit comes with the entry's
+ * expiry (`Date.now()` clock) when the store knows it, so that whatever was built from the entry can
+ * be bounded by it (the GraphQL response cache is).
+ */
 export type CacheLookupObserver = (
   namespace: CacheNamespace,
   outcome: CacheLookupOutcome,
   tier: CacheTier,
+  expiresAt?: number,
 ) => void;
 
 export type CacheHealth =
@@ -67,10 +72,13 @@ export class CacheStore {
   ): Promise<T | undefined> {
     const key = storageKey(namespace, keyParts);
     if (this.usesMemory(namespace)) {
-      const raw = await this.parts.memory.get(key).catch(() => undefined);
+      const stored = await this.parts.memory.getRaw(key).catch(() => undefined);
+      const raw = stored?.value;
       if (raw !== undefined) {
         const value = safely(decode, raw);
-        if (value !== undefined) return this.observed(namespace, 'hit', 'memory', value);
+        // keyv leaves `expires` out for an entry stored without a TTL; `set` never stores one.
+        if (value !== undefined)
+          return this.observed(namespace, 'hit', 'memory', value, stored?.expires ?? undefined);
         await this.parts.memory.delete(key).catch(() => undefined);
         this.observed(namespace, 'refused', 'memory', undefined);
       } else if (!this.usesShared(namespace)) {
@@ -92,7 +100,7 @@ export class CacheStore {
           return this.observed(namespace, 'refused', 'shared', undefined);
         }
         if (this.usesMemory(namespace)) await this.promote(key, read.value, read.expiresAt);
-        return this.observed(namespace, 'hit', 'shared', value);
+        return this.observed(namespace, 'hit', 'shared', value, read.expiresAt);
       }
       default:
         return unreachable(read);
@@ -149,8 +157,14 @@ export class CacheStore {
     if (left > 0) await this.parts.memory.set(key, value, left).catch(() => false);
   }
 
-  private observed<T>(namespace: CacheNamespace, outcome: CacheLookupOutcome, tier: CacheTier, value: T): T {
-    this.parts.observe?.(namespace, outcome, tier);
+  private observed<T>(
+    namespace: CacheNamespace,
+    outcome: CacheLookupOutcome,
+    tier: CacheTier,
+    value: T,
+    expiresAt?: number,
+  ): T {
+    this.parts.observe?.(namespace, outcome, tier, expiresAt);
     return value;
   }
 }

@@ -14,6 +14,8 @@ describe('the cache section of the configuration', () => {
       verificationTtlSeconds: 30,
       failureTtlSeconds: 5,
       timeoutMs: 250,
+      responsesMaxEntries: 1_000,
+      responsesMaxBytes: 16 * 1024 * 1024,
     });
   });
 
@@ -29,6 +31,8 @@ describe('the cache section of the configuration', () => {
       IMPRIMATUR_CACHE_VERIFICATION_TTL_SECONDS: '15',
       IMPRIMATUR_CACHE_FAILURE_TTL_SECONDS: '0',
       IMPRIMATUR_CACHE_TIMEOUT_MS: '100',
+      IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES: '0',
+      IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES: '131072',
     }).cache;
     expect(cache).toEqual({
       url: 'redis://cache.internal:6379/2',
@@ -41,6 +45,8 @@ describe('the cache section of the configuration', () => {
       verificationTtlSeconds: 15,
       failureTtlSeconds: 0,
       timeoutMs: 100,
+      responsesMaxEntries: 0,
+      responsesMaxBytes: 131_072,
     });
   });
 

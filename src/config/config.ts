@@ -122,6 +122,13 @@ export interface CacheConfig {
   readonly failureTtlSeconds: number;
   /** `IMPRIMATUR_CACHE_TIMEOUT_MS`: longest wait for one Redis call before answering without it. Default 250. */
   readonly timeoutMs: number;
+  /**
+   * `IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES`: how many whole GraphQL answers are kept for replay
+   * (see `src/graphql/response-cache`). Default 1000; 0 turns answer replay off. Process-local.
+   */
+  readonly responsesMaxEntries: number;
+  /** `IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES`: bound of the replayable answers in bytes. Default 16 MiB. */
+  readonly responsesMaxBytes: number;
 }
 
 /** Default of `IMPRIMATUR_HINT_SCAN_MAX_TAGS`. */
@@ -239,6 +246,8 @@ export function loadConfig(env: Env = process.env): Config {
       verificationTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_VERIFICATION_TTL_SECONDS', 30, 0, 86_400),
       failureTtlSeconds: integer(env, 'IMPRIMATUR_CACHE_FAILURE_TTL_SECONDS', 5, 0, 3_600),
       timeoutMs: integer(env, 'IMPRIMATUR_CACHE_TIMEOUT_MS', 250, 1, 10_000),
+      responsesMaxEntries: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES', 1_000, 0, 1_000_000),
+      responsesMaxBytes: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES', 16 * 1024 * 1024, 64 * 1024),
     },
   };
 }

@@ -6,6 +6,7 @@ import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from '../security/index.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
 import { createTelemetryPlugin, instrumentSchema } from '../telemetry/index.js';
+import { createReusePlugin } from './response-cache/index.js';
 import { buildImprimaturSchema } from './schema.js';
 
 export interface ApolloOptions {
@@ -40,6 +41,8 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
       ApolloServerPluginLandingPageDisabled(),
       // Operation spans and metrics, and `extensions.traceId` on every response.
       createTelemetryPlugin<GraphQLContext>(),
+      // Tells the response cache which answers are clean query results (only those are replayed).
+      createReusePlugin<GraphQLContext>(),
     ],
   });
   await apollo.start();

@@ -4,3 +4,9 @@ export { ErrorCode, createFormatError, GENERIC_MESSAGE, type ErrorLogger } from 
 export { createGraphQLHandler, sendJsonError } from './http/graphql-handler.js';
 export { MAX_REQUEST_BODY_BYTES } from './http/read-body.js';
 export { buildImprimaturSchema } from './schema.js';
+export {
+  currentAnswerDependencies,
+  refusingReplayOnUpstream,
+  ResponseCache,
+  type ResponseCacheOptions,
+} from './response-cache/index.js';

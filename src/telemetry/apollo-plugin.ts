@@ -6,6 +6,7 @@ import { metrics } from './metrics.js';
 import { operationSpans } from './operation-spans.js';
 import { currentTraceIds } from './trace-context.js';
 import { tracer } from './tracer.js';
+import { isTracingEnabled } from './tracing-state.js';
 
 /** Operation names are the caller's: long ones are cut so a span name stays a name. */
 const MAX_OPERATION_NAME = 100;
@@ -62,4 +63,38 @@ export function createTelemetryPlugin<TContext extends BaseContext>(): ApolloSer
       };
     },
   };
+}
+
+/** Outcome of one request at the GraphQL response cache, for `imprimatur_graphql_response_cache_total`. */
+export type ResponseCacheOutcome = 'hit' | 'stored' | 'not_reusable';
+
+export function recordResponseCache(outcome: ResponseCacheOutcome): void {
+  metrics().responseCache.inc({ outcome });
+}
+
+/**
+ * Counts and traces an operation answered by replaying a stored answer (src/graphql/response-cache)
+ * as the plugin above does for an executed one, so dashboards see every answer; its span says
+ * `imprimatur.graphql.replayed` and has no resolver children, because nothing was resolved.
+ */
+export function recordReplayedOperation(
+  operation: { readonly type: string; readonly name: string | undefined },
+  startedAt: number,
+): void {
+  const name = operation.name?.slice(0, MAX_OPERATION_NAME);
+  metrics().graphqlOperations.inc({ type: operation.type, outcome: 'success' });
+  metrics().graphqlDuration.observe({ type: operation.type }, (performance.now() - startedAt) / 1000);
+  if (!isTracingEnabled()) return;
+  const attributes: Record<string, string | boolean> = {
+    [Attr.GRAPHQL_OPERATION_TYPE]: operation.type,
+    [Attr.GRAPHQL_REPLAYED]: true,
+  };
+  if (name !== undefined) attributes[Attr.GRAPHQL_OPERATION_NAME] = name;
+  tracer()
+    .startSpan(
+      name === undefined ? operation.type : `${operation.type} ${name}`,
+      { attributes },
+      context.active(),
+    )
+    .end();
 }

@@ -30,4 +30,5 @@ export const Attr = {
   SIGNATURE_COUNT: 'imprimatur.verification.signature_count',
   CACHE_NAMESPACE: 'imprimatur.cache.namespace',
   CACHE_HIT: 'imprimatur.cache.hit',
+  GRAPHQL_REPLAYED: 'imprimatur.graphql.replayed',
 } as const;

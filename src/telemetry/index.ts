@@ -20,7 +20,13 @@ export {
 } from './http-request.js';
 export { METRICS_PATH, serveMetrics } from './metrics-route.js';
 export { metrics, MAX_REGISTRY_HOST_LABELS, type CacheState, type TelemetryMetrics } from './metrics.js';
-export { createTelemetryPlugin, TRACE_ID_EXTENSION } from './apollo-plugin.js';
+export {
+  createTelemetryPlugin,
+  recordReplayedOperation,
+  recordResponseCache,
+  TRACE_ID_EXTENSION,
+  type ResponseCacheOutcome,
+} from './apollo-plugin.js';
 export { instrumentSchema } from './resolver-spans.js';
 export {
   createRegistryObserver,

@@ -82,6 +82,13 @@ export class TelemetryMetrics {
     registers: [this.registry],
   });
 
+  readonly responseCache = new Counter({
+    name: 'imprimatur_graphql_response_cache_total',
+    help: 'Whole GraphQL answers: replayed (hit), executed and kept for replay (stored), executed and not replayable (not_reusable).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** Registry hosts as label values, capped. */
   readonly registryHosts = new BoundedLabel(MAX_REGISTRY_HOST_LABELS);
 

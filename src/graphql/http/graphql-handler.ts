@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
+import type { ResponseCache } from '../response-cache/index.js';
 import { parseBody, readBody, RequestBodyError } from './read-body.js';
 
 export type ContextFactory = (signal: AbortSignal) => GraphQLContext;
@@ -44,17 +46,27 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
  * Serves GraphQL over HTTP with Apollo's transport-neutral `executeHTTPGraphQLRequest`: POST with a
  * JSON body, or GET with the operation in the query string. Each request gets its own context (and
  * so its own DataLoaders) and an AbortSignal that fires when the client disconnects, so registry
- * requests nobody will read are cancelled.
+ * requests nobody will read are cancelled. With a `responses` cache, a request identical to one whose
+ * answer came entirely from the cache is answered by replaying that answer (see src/graphql/response-cache).
  */
-export function createGraphQLHandler(apollo: ApolloServer<GraphQLContext>, createContext: ContextFactory) {
+export function createGraphQLHandler(
+  apollo: ApolloServer<GraphQLContext>,
+  createContext: ContextFactory,
+  responses?: ResponseCache,
+) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const startedAt = performance.now();
     const abort = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
     let body: unknown;
+    let replayKey: string | undefined;
     try {
-      body = parseBody(await readBody(req), req.headers['content-type']);
+      const raw = await readBody(req);
+      replayKey = responses?.keyFor(req, raw, search);
+      if (replayKey !== undefined && responses?.replay(replayKey, res, startedAt) !== undefined) return;
+      body = parseBody(raw, req.headers['content-type']);
     } catch (error) {
       if (!(error instanceof RequestBodyError)) throw error;
       if (error.code === 'PAYLOAD_TOO_LARGE') {
@@ -64,10 +76,15 @@ export function createGraphQLHandler(apollo: ApolloServer<GraphQLContext>, creat
       }
       return sendJsonError(res, 400, error.message, ErrorCode.BAD_REQUEST);
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search, body },
-      context: async () => createContext(abort.signal),
-    });
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search, body },
+        context: async () => createContext(abort.signal),
+      });
+    const response =
+      replayKey === undefined || responses === undefined
+        ? await execute()
+        : (await responses.execute(replayKey, execute)).response;
     await writeResponse(res, response);
   };
 }
