@@ -42,7 +42,10 @@ export interface BenchService {
  * would turn a slow registry under a stampede into failures production would not have). Logging is
  * silent: writing logs is not what is measured.
  */
-export async function startBenchService(world: BenchWorld): Promise<BenchService> {
+export async function startBenchService(
+  world: BenchWorld,
+  options: { readonly replayAnswers?: boolean } = {},
+): Promise<BenchService> {
   const defaults = loadConfig({});
   const config: Config = {
     ...defaults,
@@ -55,6 +58,8 @@ export async function startBenchService(world: BenchWorld): Promise<BenchService
       insecureRegistries: [world.proxy.host],
     },
     verification: { ...defaults.verification, trustedRootPath: world.trustedRootPath },
+    // `replayAnswers: false` is IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES=0: every query executed.
+    cache: options.replayAnswers === false ? { ...defaults.cache, responsesMaxEntries: 0 } : defaults.cache,
   };
   const server = await createServer(config, { logger: pino({ level: 'silent' }) });
   const { url } = await server.listen();

@@ -9,6 +9,13 @@ export interface WarmThroughput {
   readonly bareApolloRequestsPerSecond: number;
   /** service ÷ bare Apollo, both measured in this run. */
   readonly ratio: number;
+  /**
+   * The same load on a service with answer replay off (`IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES=0`):
+   * every query executed by Apollo over cached registry data and verdicts. Not a target; shown so
+   * the effect of the response cache is visible.
+   */
+  readonly executedRequestsPerSecond: number;
+  readonly executedRatio: number;
   readonly serviceLatencyP99Ms: number;
   /** Registry requests made by one verification query right after the same query was answered. */
   readonly registryRequestsWarm: number;
@@ -34,29 +41,42 @@ export async function measureWarmThroughput(
   profilePath?: string,
 ): Promise<WarmThroughput> {
   const service = await startBenchService(world);
+  const executing = await startBenchService(world, { replayAnswers: false });
   const bare = await startBareApollo();
   try {
+    await timedVerification(executing.url, world.seedRef);
     await timedVerification(service.url, world.seedRef);
     world.proxy.reset();
     await timedVerification(service.url, world.seedRef);
     const registryRequestsWarm = world.proxy.arrived();
 
     const serviceLoad = { url: `${service.url}/graphql`, body: verificationBody(world.seedRef) };
+    const executingLoad = { url: `${executing.url}/graphql`, body: verificationBody(world.seedRef) };
     const bareLoad = { url: bare.url, body: BARE_QUERY_BODY };
     const load = (target: { url: string; body: string }, durationSeconds: number) =>
       runLoad({ ...target, headers: GRAPHQL_HEADERS, connections: CONNECTIONS, durationSeconds }).then(valid);
     // Warm-up rounds (JIT, connection pools) that are not counted.
     await load(bareLoad, WARMUP_SECONDS);
     await load(serviceLoad, WARMUP_SECONDS);
+    await load(executingLoad, WARMUP_SECONDS);
 
     const bareRuns: LoadResult[] = [];
     const serviceRuns: LoadResult[] = [];
+    const executingRuns: LoadResult[] = [];
     world.proxy.reset();
     for (let round = 0; round < ROUNDS; round += 1) {
       bareRuns.push(await load(bareLoad, ROUND_SECONDS));
       serviceRuns.push(await load(serviceLoad, ROUND_SECONDS));
     }
     const registryRequestsDuringLoad = world.proxy.arrived();
+    // Not interleaved with the rounds above, so that the registry count above is the replaying
+    // service's alone; a bare round right before keeps its ratio a same-moment figure too.
+    const executingBareRuns: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      executingBareRuns.push(await load(bareLoad, ROUND_SECONDS));
+      executingRuns.push(await load(executingLoad, ROUND_SECONDS));
+    }
+    await timedVerification(executing.url, world.seedRef);
     // The answers under load were 2xx; this checks one of them is still the right one.
     await timedVerification(service.url, world.seedRef);
     const profile =
@@ -66,10 +86,14 @@ export async function measureWarmThroughput(
 
     const serviceRps = mean(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = mean(bareRuns.map((r) => r.requestsPerSecond));
+    const executedRps = mean(executingRuns.map((r) => r.requestsPerSecond));
+    const executedBareRps = mean(executingBareRuns.map((r) => r.requestsPerSecond));
     return {
       serviceRequestsPerSecond: serviceRps,
       bareApolloRequestsPerSecond: bareRps,
       ratio: serviceRps / bareRps,
+      executedRequestsPerSecond: executedRps,
+      executedRatio: executedRps / executedBareRps,
       serviceLatencyP99Ms: Math.max(...serviceRuns.map((r) => r.latencyP99Ms)),
       registryRequestsWarm,
       registryRequestsDuringLoad,
@@ -79,6 +103,7 @@ export async function measureWarmThroughput(
   } finally {
     await bare.stop();
     await service.stop();
+    await executing.stop();
   }
 }
 
