@@ -1,4 +1,5 @@
 export { allowsCodeSigning } from './code-signing.js';
+export { EncodedCertificate } from './encoded-certificate.js';
 export { describeCertificate } from './describe-certificate.js';
 export type { CertificateDescription } from './describe-certificate.js';
 export { readCertificateFacts } from './fulcio-extensions.js';

@@ -1,5 +1,6 @@
 import { bundleFromJSON } from '@sigstore/bundle';
 import { toSignedEntity } from '@sigstore/verify';
+import { EncodedCertificate } from '../certificate/index.js';
 import type { PreparedEntity } from './legacy-entity.js';
 
 /**
@@ -12,7 +13,12 @@ export function bundleEntity(json: unknown, artifact: Buffer | undefined): Prepa
   if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
     throw new Error('message-signature bundle without the signed artifact');
   }
-  const entity = toSignedEntity(bundle, artifact);
+  const signed = toSignedEntity(bundle, artifact);
+  // The same leaf, encoded once for the chain builder, which would otherwise re-encode it a dozen times.
+  const entity =
+    signed.key.$case === 'certificate'
+      ? { ...signed, key: { ...signed.key, certificate: EncodedCertificate.from(signed.key.certificate) } }
+      : signed;
   const material = bundle.verificationMaterial.content;
   let leafDer: Buffer | undefined;
   switch (material.$case) {

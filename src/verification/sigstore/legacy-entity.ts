@@ -1,8 +1,8 @@
 import type { TransparencyLogEntry } from '@sigstore/bundle';
-import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
+import { RFC3161Timestamp } from '@sigstore/core';
 import type { SignedEntity } from '@sigstore/verify';
 import type { LegacySignature, RekorBundleAnnotation } from '../../discovery/types.js';
-import { pemCertificatesToDer } from '../certificate/index.js';
+import { EncodedCertificate, pemCertificatesToDer } from '../certificate/index.js';
 import { SignatureCheckError } from '../errors.js';
 import { decodeBase64Strict } from './base64.js';
 import { legacySignatureContent } from './message-content.js';
@@ -78,7 +78,8 @@ export function legacyEntity(sig: LegacySignature, byKey: boolean): PreparedEnti
     if (der === undefined)
       throw new SignatureCheckError('CERTIFICATE_INVALID', 'certificate annotation holds no PEM certificate');
     leafDer = der;
-    key = { $case: 'certificate', certificate: X509Certificate.parse(der) };
+    // Encoded once for the chain builder, which would otherwise re-encode it a dozen times.
+    key = { $case: 'certificate', certificate: EncodedCertificate.fromDer(der) };
   }
   return {
     entity: {

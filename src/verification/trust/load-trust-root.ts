@@ -4,6 +4,7 @@ import { json } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import type { VerificationConfig } from '../../config/index.js';
+import { EncodedCertificate } from '../certificate/encoded-certificate.js';
 import { TrustRootError } from '../errors.js';
 // Imported (not read from disk) so that `tsc` copies it into dist/ and tsx/vitest resolve it the
 // same way: the service must start with no network and no file next to the binary.
@@ -58,6 +59,25 @@ export function loadTrustRoot(config: Pick<VerificationConfig, 'trustedRootPath'
   return parseTrustRoot(parsed, path);
 }
 
+type CertAuthority = TrustMaterial['certificateAuthorities'][number];
+
+/**
+ * The same trust material with every CA and TSA certificate encoded once, now, at start-up: the
+ * chain builder of @sigstore/verify otherwise re-encodes each of them to DER (and rebuilds their
+ * keys) on every verification. Only encodings are kept, never a verdict (see EncodedCertificate).
+ */
+function withEncodedCertificates(material: TrustMaterial): TrustMaterial {
+  const encoded = (authority: CertAuthority): CertAuthority => ({
+    ...authority,
+    certChain: authority.certChain.map((certificate) => EncodedCertificate.from(certificate).precompute()),
+  });
+  return {
+    ...material,
+    certificateAuthorities: material.certificateAuthorities.map(encoded),
+    timestampAuthorities: material.timestampAuthorities.map(encoded),
+  };
+}
+
 /** Turns a parsed `trusted_root.json` into trust material; fully offline, never TUF. */
 export function parseTrustRoot(raw: unknown, source: string, options: ParseTrustRootOptions = {}): TrustRoot {
   const { requireCurrentAuthorities = true, now = new Date() } = options;
@@ -70,7 +90,7 @@ export function parseTrustRoot(raw: unknown, source: string, options: ParseTrust
     trustedRoot = TrustedRoot.fromJSON(raw);
     // toTrustMaterial decodes every key and certificate: a corrupt one throws here, at start-up,
     // rather than on the first request that happens to need it.
-    material = toTrustMaterial(trustedRoot);
+    material = withEncodedCertificates(toTrustMaterial(trustedRoot));
   } catch (cause) {
     throw new TrustRootError(`trusted root ${source} is malformed: ${(cause as Error).message}`, { cause });
   }
