@@ -53,7 +53,7 @@ export class RegistryError extends ImprimaturError<RegistryErrorCode> {
 }
 
 /** What the failed request was after, so a bare 404 can be reported as the right "unknown" code. */
-export type RequestSubject = 'manifest' | 'blob' | 'referrers' | 'tags' | 'token' | 'ping';
+export type RequestSubject = 'manifest' | 'blob' | 'referrers' | 'tags' | 'token';
 
 /** A distribution-spec error body: `{"errors":[{"code":"...","message":"..."}]}`. */
 export interface RegistryErrorBody {

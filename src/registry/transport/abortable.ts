@@ -23,8 +23,9 @@ export function sleep(ms: number, signal: AbortSignal | undefined, what: string)
 }
 
 /**
- * Lets one caller stop waiting for work shared with others (a ping or token request several requests
- * joined). The shared work itself goes on, bounded by its own timeout, for the callers still waiting.
+ * Lets one caller stop waiting for work shared with others (a first contact with a registry, or a
+ * token request several requests joined). The shared work itself goes on, bounded by its own
+ * timeout, for the callers still waiting.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
   if (signal === undefined) return work;

@@ -1,5 +1,5 @@
 /**
- * An optional hook through which the transport reports every HTTP exchange it makes (pings, token
+ * An optional hook through which the transport reports every HTTP exchange it makes (token
  * requests, manifests, blobs, referrers, each redirect hop and each retry), so that tracing and
  * metrics can see upstream traffic without the registry client depending on them.
  *

@@ -8,7 +8,8 @@ export type RegistryRequest = Omit<ExchangeRequest, 'headers'> & { readonly acce
 /**
  * The layered transport: authentication (see {@link Authenticator}) over retries and redirects
  * (see {@link HttpClient}) over one HTTP exchange. Returns the final response; a 401 comes back only
- * after one re-authentication was tried, or when no challenge could be answered.
+ * after one re-authentication was tried, or when Basic was asked for and we have no credentials. A 401
+ * whose challenge we cannot answer at all throws `REGISTRY_UNAUTHORIZED`.
  */
 export class RegistryTransport {
   constructor(
@@ -22,15 +23,24 @@ export class RegistryTransport {
     req: RegistryRequest,
     signal: AbortSignal | undefined,
   ): Promise<HttpResponse> {
+    const { accept, ...rest } = req;
     for (let round = 0; ; round++) {
-      const authorization = await this.auth.authorization(endpoint, repository, signal);
-      const { accept, ...rest } = req;
-      const headers: Record<string, string> =
-        authorization === undefined ? { accept } : { accept, authorization };
-      const res = await this.http.get({ ...rest, headers }, signal);
-      if (res.status !== 401 || round >= 1) return res;
-      const again = await this.auth.rechallenge(endpoint, repository, res.headers.get('www-authenticate'));
-      if (!again) return res;
+      const attempt = await this.auth.begin(endpoint, repository, signal);
+      let status: number | undefined;
+      try {
+        const { authorization } = attempt;
+        const headers: Record<string, string> =
+          authorization === undefined ? { accept } : { accept, authorization };
+        const res = await this.http.get({ ...rest, headers }, signal);
+        status = res.status;
+        if (res.status !== 401 || round >= 1) return res;
+        const header = res.headers.get('www-authenticate');
+        const again = await this.auth.rechallenge(endpoint, repository, header, authorization !== undefined);
+        if (!again) return res;
+      } finally {
+        // After the rechallenge, so requests waiting on a first contact wake to a known challenge.
+        attempt.done(status);
+      }
     }
   }
 }
