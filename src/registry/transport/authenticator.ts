@@ -27,8 +27,9 @@ import { parseWwwAuthenticate, preferredChallenge, type Challenge } from './www-
  *  4. retry    The request that got the 401 is sent once more, with what 2 or 3 gave. A 401 to a request
  *              that did carry credentials means the cached token expired early, this repository needs
  *              a different challenge than the registry gave before, or access is refused: we adopt the
- *              challenge from that 401, drop the token we sent and go round once more. A second 401
- *              is final (`REGISTRY_UNAUTHORIZED`).
+ *              challenge from that 401, drop the token we sent and go round once more (not when Basic
+ *              credentials were refused and Basic is asked for again: the same ones would be refused
+ *              again). A second 401 is final (`REGISTRY_UNAUTHORIZED`).
  *
  * go-containerregistry first pings `GET /v2/` and reads the challenge from its 401. We deliberately do
  * not: the 401 of the first real request carries the same challenge, and an anonymous registry just
@@ -126,7 +127,7 @@ export class Authenticator {
   /**
    * Called with the `WWW-Authenticate` of a 401 on a real request (`withCredentials`: whether that
    * request carried an `Authorization`). Returns true when another attempt may succeed, false when the
-   * 401 is final (Basic asked for and we have no credentials).
+   * 401 is final (Basic asked for and we have no credentials, or the ones we sent were refused).
    * Throws `REGISTRY_UNAUTHORIZED` when the registry asks for authentication we cannot give at all.
    */
   async rechallenge(
@@ -150,6 +151,8 @@ export class Authenticator {
       // about cached tokens, and dropping one there would undo a concurrent request's token fetch.
       if (previous?.scheme === 'bearer') this.tokens.delete(this.tokenKey(endpoint, previous, repository));
       if (challenge.scheme === 'bearer') this.tokens.delete(this.tokenKey(endpoint, challenge, repository));
+      // Basic refused after Basic: the same credentials again would be refused again.
+      if (challenge.scheme === 'basic' && previous?.scheme === 'basic') return false;
     }
     if (challenge.scheme === 'bearer') return true;
     // Basic: only worth another round if we actually have something to send.

@@ -175,6 +175,24 @@ describe('first contact with a registry', () => {
       });
       expect(proxy.requests).toEqual([{ path: '/v2/basic/app/manifests/v1', status: 401, auth: 'none' }]);
     });
+
+    it('sends refused credentials once per request, never twice in a row', async () => {
+      const wrong = await client('basic-wrong.json', 'not-the-password');
+      proxy.reset();
+      await expect(wrong.fetchManifest(repo(), 'v1')).rejects.toMatchObject({
+        code: 'REGISTRY_UNAUTHORIZED',
+        status: 401,
+      });
+      expect(proxy.requests.map((r) => [r.status, r.auth])).toEqual([
+        [401, 'none'],
+        [401, 'basic'],
+      ]);
+      proxy.reset();
+      await expect(wrong.fetchManifest(repo(), 'v1')).rejects.toMatchObject({
+        code: 'REGISTRY_UNAUTHORIZED',
+      });
+      expect(proxy.requests.map((r) => [r.status, r.auth])).toEqual([[401, 'basic']]);
+    });
   });
 
   describe('when the registry uses token auth (auth: token)', () => {
