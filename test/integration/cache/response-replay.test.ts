@@ -84,14 +84,14 @@ describe('answer replay for identical GraphQL requests', () => {
     return started;
   }
 
-  function sign(repository: string, digest: string): Promise<void> {
+  async function sign(repository: string, digest: string): Promise<void> {
     const identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
     const signature = sigstore.signLegacy({
       imageDigest: digest,
       dockerReference: `${proxy.host}/${repository}`,
       identity,
     });
-    return pushLegacySignatures({ url: registry.url }, repository, digest, [signature]);
+    await pushLegacySignatures({ url: registry.url }, repository, digest, [signature]);
   }
 
   /** A new signed single-platform image under `repository:tag`; returns its digest. */
