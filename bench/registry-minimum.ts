@@ -8,7 +8,8 @@
  * - `GET /v2/` (the ping). An anonymous registry answers content requests directly, and one that
  *   wants credentials says so in the 401 of the first real request; the ping only saves a round trip
  *   when auth is needed. A service that pings is one request over the minimum per registry and
- *   process, and the table shows it.
+ *   process, and the table shows it. (The service pinged until 2fd2034; it now sends the first real
+ *   request anonymously and takes the challenge from its 401.)
  * - The four platform manifests and any config or layer blob: the signatures are over the index
  *   digest, which the tag's own manifest bytes give; nothing inside the image is read to verify it.
  * - A second fetch of the index by digest: the tag answer's bytes are the index, and their hash is

@@ -10,7 +10,10 @@ export interface RegistryUrlSummary {
   readonly scheme: string;
   readonly host: string;
   readonly port: number;
-  /** `manifests`, `blobs`, `referrers`, `tags`, `ping`, or `other` (token services, storage redirects). */
+  /**
+   * `manifests`, `blobs`, `referrers`, `tags`, `ping` (the API root: this client no longer asks for
+   * it, but a redirect could point there), or `other` (token services, storage redirects).
+   */
   readonly operation: string;
   /** The repository for distribution API paths; undefined elsewhere. */
   readonly repository: string | undefined;

@@ -81,7 +81,7 @@ describe('the service with its cache', () => {
     }
   }
 
-  /** Requests for content (manifests, blobs, referrers), by path; pings and tokens are not content. */
+  /** Requests for content (manifests, blobs, referrers), by path; token requests are not content. */
   const contentRequests = () => proxy.requests.filter((line) => /\/(manifests|blobs|referrers)\//.test(line));
 
   describe('when 100 identical queries arrive at once', () => {
