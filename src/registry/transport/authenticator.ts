@@ -35,7 +35,11 @@ import { parseWwwAuthenticate, preferredChallenge, type Challenge } from './www-
  * not: the 401 of the first real request carries the same challenge, and an anonymous registry just
  * answers it, so the ping is one round trip more per registry per process (bench/registry-minimum.ts
  * counts it as over the minimum). The price is that the first request to a registry that wants
- * credentials is sent twice; with a ping it would have been the ping that was extra.
+ * credentials is sent twice; with a ping it would have been the ping that was extra. containerd's
+ * resolver works the same way (no ping; the challenge comes from the first 401). One case differs from
+ * pinging: a registry that answers an anonymous request for a private repository with 404 rather than
+ * 401 is taken at its word (the ping's 401 would have made us send credentials first); the registries
+ * we know of (Docker Hub, GHCR, ECR, GAR, Quay, Harbor, GitLab, distribution) all answer 401.
  *
  * Concurrent first requests: while one request is the first contact with a registry, other requests to
  * it wait for that one to learn the answer (step 1), then authenticate up front. So first contact costs
