@@ -1,18 +1,21 @@
 import type { KeyObject } from 'node:crypto';
-import { crypto, X509Certificate } from '@sigstore/core';
+import { crypto, X509Certificate, type ASN1Obj } from '@sigstore/core';
+import { withFastDer } from './der-encoding.js';
 
 /**
  * An `X509Certificate` that encodes itself to DER, and turns its public key into a `KeyObject`, at
- * most once. @sigstore/core re-encodes the whole ASN.1 tree on every `equals` (each node allocating
- * a fresh 1 KiB buffer) and the TBS part plus a new key object on every `verify`, and
- * @sigstore/verify's chain builder (`dedupeCertificates`, `buildPaths`, `findIssuer`) calls them about
- * a dozen times per chain: a cold-profiled query spent ~18% of its CPU there.
+ * most once, and whose ASN.1 nodes encode with {@link encodeDer} (one allocation) instead of the
+ * library's block-growing streams. @sigstore/core re-encodes the whole tree on every `equals` and
+ * the TBS part plus a new key object on every `verify`, and @sigstore/verify's chain builder
+ * (`dedupeCertificates`, `buildPaths`, `findIssuer`) calls them about a dozen times per chain, and
+ * the SCT check re-encodes a clone: a cold-profiled query spent ~18% of its CPU there.
  *
  * Same answers as the base class, by construction:
- * - the memoised values are exactly what the base class computes (`root.toDER()`, the TBS
- *   `toDER()`, `crypto.createPublicKey` of the SPKI, `crypto.verify` with the same arguments);
- * - the ASN.1 tree they are computed from is never mutated after parsing (the SCT check removes its
- *   extension from a `clone()`, which is a fresh parse, see {@link clone});
+ * - the values are exactly what the base class computes (`root.toDER()`, the TBS `toDER()`,
+ *   `crypto.createPublicKey` of the SPKI, `crypto.verify` with the same arguments), and the encoder
+ *   produces the library's bytes (see der-encoding.ts and its tests);
+ * - the ASN.1 tree the remembered ones are computed from is never mutated after parsing (the SCT
+ *   check removes its extension from a `clone()`, which is a fresh parse that remembers nothing);
  * - nothing is shared between objects: a leaf is wrapped per signature, and a trust-root CA lives as
  *   long as the trust root it belongs to. No verdict is remembered anywhere, only encodings.
  */
@@ -21,7 +24,12 @@ export class EncodedCertificate extends X509Certificate {
   #tbsDer: Buffer | undefined;
   #key: KeyObject | undefined;
 
-  /** Wraps an already parsed certificate (sharing its ASN.1 tree, which stays unmutated). */
+  /** Over a copy of `asn1` built of fast-encoding nodes (same tags, same value bytes). */
+  constructor(asn1: ASN1Obj) {
+    super(withFastDer(asn1));
+  }
+
+  /** Wraps an already parsed certificate (its value bytes are shared, and never written to). */
   static from(certificate: X509Certificate): EncodedCertificate {
     return certificate instanceof EncodedCertificate ? certificate : new EncodedCertificate(certificate.root);
   }
@@ -70,8 +78,10 @@ export class EncodedCertificate extends X509Certificate {
   }
 
   override clone(): X509Certificate {
-    // A fresh parse of a copy, as in the base class: whoever mutates the clone cannot touch us.
-    return X509Certificate.parse(Buffer.from(this.der));
+    // A fresh parse of a copy, as in the base class: whoever mutates the clone cannot touch us. It
+    // is a plain X509Certificate (remembering nothing, since it may be edited) over fast nodes, so
+    // the SCT check's re-encoding of its edited TBS is cheap too.
+    return new X509Certificate(withFastDer(X509Certificate.parse(Buffer.from(this.der)).root));
   }
 }
 
