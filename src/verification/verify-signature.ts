@@ -1,4 +1,3 @@
-import { X509Certificate } from '@sigstore/core';
 import type { DiscoveredSignature, PayloadClaims } from '../discovery/types.js';
 import { parsePemCertificate, readCertificateFacts } from './certificate/index.js';
 import { evaluatePolicy, type CertificateIdentityFacts, type CompiledPolicy } from './policy/index.js';
@@ -32,10 +31,16 @@ export interface SignatureCheck {
   readonly certificatePem: string | undefined;
 }
 
-function identityFromDer(der: Buffer | undefined): CertificateIdentityFacts | undefined {
-  if (der === undefined) return undefined;
+/**
+ * The signer's identity as the leaf certificate states it. The entity already holds that leaf, parsed
+ * from the same bytes as `leafDer` (legacy-entity.ts, and @sigstore/verify's toSignedEntity for
+ * bundles), so it is read from there rather than parsed a second time.
+ */
+function identityOf(prepared: PreparedEntity): CertificateIdentityFacts | undefined {
+  const { key } = prepared.entity;
+  if (prepared.leafDer === undefined || key.$case !== 'certificate') return undefined;
   try {
-    return readCertificateFacts(X509Certificate.parse(Buffer.from(der)));
+    return readCertificateFacts(key.certificate);
   } catch {
     return undefined;
   }
@@ -72,7 +77,7 @@ export function runSignatureCheck(
   } catch (error) {
     return failed(classifyError(error), identityFromPem(check.certificatePem));
   }
-  const facts = identityFromDer(prepared.leafDer);
+  const facts = identityOf(prepared);
   let signed: SignedClaims;
   try {
     verifyPreparedEntity(prepared, trustRoot, {
