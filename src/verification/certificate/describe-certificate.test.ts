@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_DIR } from '../../../test/support/paths.js';
 import { createTestSigstore } from '../../../test/support/sigstore/index.js';
-import { allowsCodeSigning } from './code-signing.js';
 import { describeCertificate } from './describe-certificate.js';
 import { pemCertificatesToDer } from './pem.js';
 
@@ -71,18 +70,6 @@ describe('describeCertificate', () => {
 
   it('throws on text without a certificate', () => {
     expect(() => describeCertificate('no certificate here')).toThrowError(/no PEM certificate/);
-  });
-});
-
-describe('allowsCodeSigning', () => {
-  it('accepts a Fulcio-style certificate with the codeSigning usage', () => {
-    const cert = sigstore.issueCertificate({ san: { uri: SAN }, issuer: ISSUER });
-    expect(allowsCodeSigning(cert.certificateDer)).toBe(true);
-  });
-
-  it('rejects a certificate without it', () => {
-    const cert = sigstore.issueCertificate({ san: { uri: SAN }, issuer: ISSUER, codeSigning: false });
-    expect(allowsCodeSigning(cert.certificateDer)).toBe(false);
   });
 });
 

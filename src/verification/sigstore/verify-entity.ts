@@ -69,7 +69,7 @@ export function verifyPreparedEntity(
         'no trusted timestamp (no Rekor SET with integrated time, no RFC 3161 timestamp) to check the certificate against',
       );
     }
-    if (leafDer !== undefined && !allowsCodeSigning(leafDer)) {
+    if (entity.key.$case === 'certificate' && !allowsCodeSigning(entity.key.certificate)) {
       throw new SignatureCheckError(
         'CERTIFICATE_INVALID',
         'certificate is not valid for code signing (extended key usage)',
