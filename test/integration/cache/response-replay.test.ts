@@ -32,6 +32,7 @@ interface Answer {
   readonly status: number;
   readonly traceHeader: string | null;
   readonly contentType: string | null;
+  readonly cacheControl: string | null;
   readonly text: string;
   readonly json: {
     data?: { image: { digest: string; verification: Verification } } | null;
@@ -128,6 +129,7 @@ describe('answer replay for identical GraphQL requests', () => {
       status: res.status,
       traceHeader: res.headers.get('x-trace-id'),
       contentType: res.headers.get('content-type'),
+      cacheControl: res.headers.get('cache-control'),
       text,
       json: JSON.parse(text) as Answer['json'],
     };
@@ -174,6 +176,8 @@ describe('answer replay for identical GraphQL requests', () => {
     expect(third.text).toBe(second.text.replace(String(secondTrace), String(thirdTrace)));
     expect(third.status).toBe(200);
     expect(third.contentType).toBe(second.contentType);
+    // No HTTP cache may keep a verdict, replayed or not.
+    for (const answer of [first, second, third]) expect(answer.cacheControl).toBe('no-store');
   });
 
   it('keeps answers for different Accept headers apart, each with the content type Apollo chose', async () => {
@@ -213,6 +217,7 @@ describe('answer replay for identical GraphQL requests', () => {
     for (let n = 0; n < 3; n += 1) {
       const answer = await ask(api, ref);
       expect(answer.json.errors?.length).toBeGreaterThan(0);
+      expect(answer.cacheControl).toBe('no-store');
     }
     expect(await replays(api)).toBe(hitsBefore);
     // Every attempt asked the registry (the missing tag is not cached as missing).
