@@ -33,7 +33,7 @@ export interface ColdLatency {
   readonly requestLog: readonly string[];
 }
 
-export const COLD_SAMPLES = 15;
+export const COLD_SAMPLES = 41;
 
 /**
  * Each sample starts a new service (new registry client, new cache, no connections), asks it once
