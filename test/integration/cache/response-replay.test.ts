@@ -1,23 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildImage,
-  buildIndex,
-  pushImage,
-  pushIndex,
-  startTestRegistry,
-  type TestRegistry,
-} from '../../support/registry/index.js';
-import { startTestService, type TestService } from '../../support/service.js';
-import { createTestSigstore, pushLegacySignatures, type TestSigstore } from '../../support/sigstore/index.js';
-import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
-import { cacheConfig } from './fixtures.js';
+import { buildImage, buildIndex, pushIndex } from '../../support/registry/index.js';
+import type { TestService } from '../../support/service.js';
+import { POLICY, startSigningWorld, type SigningWorld } from './signing-world.js';
 
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const POLICY = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
 const QUERY = `query Verify($ref: String!, $policy: PolicyInput!) {
   image(ref: $ref) { digest verification(policy: $policy) { status verified cached checkedAt hint } } }`;
 
@@ -47,61 +32,21 @@ interface Answer {
  * the service's own metric and by the registry traffic, never by timing.
  */
 describe('answer replay for identical GraphQL requests', () => {
-  let registry: TestRegistry;
-  let proxy: CountingProxy;
-  let sigstore: TestSigstore;
-  let dir: string;
-  let trustedRootPath: string;
-  const services: TestService[] = [];
+  let world: SigningWorld;
 
   beforeAll(async () => {
-    registry = await startTestRegistry();
-    proxy = await startCountingProxy(registry.url);
-    sigstore = createTestSigstore();
-    dir = await mkdtemp(join(tmpdir(), 'imprimatur-replay-'));
-    trustedRootPath = await sigstore.writeTrustedRoot(dir);
+    world = await startSigningWorld();
   });
-  beforeEach(() => proxy.reset());
-  afterAll(async () => {
-    for (const service of services) await service.stop();
-    await proxy?.stop();
-    await registry?.stop();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => world.proxy.reset());
+  afterAll(async () => world?.stop());
 
-  async function service(
-    cache: Parameters<typeof cacheConfig>[0] = {},
+  const service = (
+    cache: Parameters<SigningWorld['startService']>[0] = {},
     apiTokens: readonly string[] = [],
-  ): Promise<TestService> {
-    const started = await startTestService({
-      insecureRegistries: [proxy.host],
-      config: {
-        apiTokens,
-        verification: { trustedRootPath, maxSignaturesPerDigest: 100 },
-        cache: cacheConfig(cache),
-      },
-    });
-    services.push(started);
-    return started;
-  }
-
-  async function sign(repository: string, digest: string): Promise<void> {
-    const identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
-    const signature = sigstore.signLegacy({
-      imageDigest: digest,
-      dockerReference: `${proxy.host}/${repository}`,
-      identity,
-    });
-    await pushLegacySignatures({ url: registry.url }, repository, digest, [signature]);
-  }
-
+  ) => world.startService(cache, { apiTokens });
   /** A new signed single-platform image under `repository:tag`; returns its digest. */
-  async function signedImage(repository: string, tag: string): Promise<string> {
-    const image = buildImage({ os: 'linux', architecture: 'amd64' });
-    await pushImage({ url: registry.url }, repository, image, tag);
-    await sign(repository, image.digest);
-    return image.digest;
-  }
+  const signedImage = async (repository: string, tag: string) =>
+    (await world.pushSignedImage(repository, tag)).digest;
 
   async function ask(
     api: TestService,
@@ -150,18 +95,18 @@ describe('answer replay for identical GraphQL requests', () => {
   it('replays the second answer to the third identical request, with only the trace id changed', async () => {
     const api = await service();
     await signedImage('replay/app', 'v1');
-    const ref = `${proxy.host}/replay/app:v1`;
+    const ref = `${world.proxy.host}/replay/app:v1`;
 
     const first = await ask(api, ref);
     expect(first.json.data?.image.verification).toMatchObject({ status: 'VERIFIED', cached: false });
-    expect(proxy.requests.length).toBeGreaterThan(0);
-    proxy.reset();
+    expect(world.proxy.requests.length).toBeGreaterThan(0);
+    world.proxy.reset();
     const hitsBefore = await replays(api);
 
     const second = await ask(api, ref);
     const third = await ask(api, ref);
     expect(await replays(api)).toBe(hitsBefore + 1);
-    expect(proxy.requests.length).toBe(0);
+    expect(world.proxy.requests.length).toBe(0);
 
     // The first answer (cached: false, a fresh checkedAt) is never replayed; the second is, exactly.
     expect(second.json.data?.image.verification.cached).toBe(true);
@@ -183,7 +128,7 @@ describe('answer replay for identical GraphQL requests', () => {
   it('keeps answers for different Accept headers apart, each with the content type Apollo chose', async () => {
     const api = await service();
     await signedImage('replay/accept', 'v1');
-    const ref = `${proxy.host}/replay/accept:v1`;
+    const ref = `${world.proxy.host}/replay/accept:v1`;
     await ask(api, ref);
     const hitsBefore = await replays(api);
     for (let n = 0; n < 3; n += 1) {
@@ -197,7 +142,7 @@ describe('answer replay for identical GraphQL requests', () => {
     // Tags live 1 s; verdicts (and so the replay cap) 30 s.
     const api = await service({ tagTtlSeconds: 1 });
     const before = await signedImage('replay/moving', 'latest');
-    const ref = `${proxy.host}/replay/moving:latest`;
+    const ref = `${world.proxy.host}/replay/moving:latest`;
     await ask(api, ref);
     await ask(api, ref);
     expect((await ask(api, ref)).json.data?.image.digest).toBe(before);
@@ -212,7 +157,7 @@ describe('answer replay for identical GraphQL requests', () => {
 
   it('does not replay answers with errors: each is executed again', async () => {
     const api = await service();
-    const ref = `${proxy.host}/replay/missing:v1`;
+    const ref = `${world.proxy.host}/replay/missing:v1`;
     const hitsBefore = await replays(api);
     for (let n = 0; n < 3; n += 1) {
       const answer = await ask(api, ref);
@@ -221,7 +166,7 @@ describe('answer replay for identical GraphQL requests', () => {
     }
     expect(await replays(api)).toBe(hitsBefore);
     // Every attempt asked the registry (the missing tag is not cached as missing).
-    expect(proxy.manifestGets()).toBeGreaterThanOrEqual(3);
+    expect(world.proxy.manifestGets()).toBeGreaterThanOrEqual(3);
   });
 
   it('gives a hint that appeared since (the index was seen in between) instead of replaying the answer without it', async () => {
@@ -231,16 +176,16 @@ describe('answer replay for identical GraphQL requests', () => {
       buildImage({ os: 'linux', architecture: 'arm64' }),
     ];
     const index = buildIndex(platforms);
-    await pushIndex({ url: registry.url }, 'replay/multi', index, 'v1');
-    await sign('replay/multi', index.digest);
-    const platformRef = `${proxy.host}/replay/multi@${platforms[0]?.digest}`;
+    await pushIndex({ url: world.registry.url }, 'replay/multi', index, 'v1');
+    await world.sign('replay/multi', index.digest);
+    const platformRef = `${world.proxy.host}/replay/multi@${platforms[0]?.digest}`;
 
     await ask(api, platformRef);
     await ask(api, platformRef);
     const unsigned = await ask(api, platformRef);
     expect(unsigned.json.data?.image.verification).toMatchObject({ status: 'UNSIGNED', hint: null });
 
-    expect((await ask(api, `${proxy.host}/replay/multi:v1`)).json.data?.image.verification.status).toBe(
+    expect((await ask(api, `${world.proxy.host}/replay/multi:v1`)).json.data?.image.verification.status).toBe(
       'VERIFIED',
     );
     const hinted = await ask(api, platformRef);
@@ -252,7 +197,7 @@ describe('answer replay for identical GraphQL requests', () => {
     const token = 'replay-test-token-0123456789abcdef';
     const api = await service({}, [token]);
     await signedImage('replay/auth', 'v1');
-    const ref = `${proxy.host}/replay/auth:v1`;
+    const ref = `${world.proxy.host}/replay/auth:v1`;
     await ask(api, ref, { token });
     await ask(api, ref, { token });
     expect((await ask(api, ref, { token })).status).toBe(200);
@@ -264,7 +209,7 @@ describe('answer replay for identical GraphQL requests', () => {
     const off = await service({ responsesMaxEntries: 0 });
     const on = await service();
     await signedImage('replay/off', 'v1');
-    const ref = `${proxy.host}/replay/off:v1`;
+    const ref = `${world.proxy.host}/replay/off:v1`;
     // The counter is the process's (both services share it), so the test looks at its change.
     const hitsBefore = await replays(on);
     for (let n = 0; n < 3; n += 1) {

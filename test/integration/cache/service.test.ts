@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildImage, pushImage, startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
 import { startTestRedis, type TestRedis } from '../../support/redis.js';
-import { startTestService, type TestService } from '../../support/service.js';
-import { createTestSigstore, pushLegacySignatures, type TestSigstore } from '../../support/sigstore/index.js';
-import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
-import { cacheConfig, eventually, rawRedis } from './fixtures.js';
+import type { TestService } from '../../support/service.js';
+import { eventually, rawRedis } from './fixtures.js';
+import { POLICY, startSigningWorld, type SigningWorld } from './signing-world.js';
 
-const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://token.actions.githubusercontent.com';
-const POLICY = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
 const QUERY = `query($ref: String!, $policy: PolicyInput!) {
   image(ref: $ref) { digest verification(policy: $policy) { status verified } } }`;
 
@@ -22,55 +14,23 @@ type Reply = { image: { digest: string; verification: { status: string; verified
  * a test Sigstore and, where said, a real Redis.
  */
 describe('the service with its cache', () => {
-  let registry: TestRegistry;
-  let proxy: CountingProxy;
-  let sigstore: TestSigstore;
+  let world: SigningWorld;
   let redis: TestRedis;
-  let dir: string;
-  let trustedRootPath: string;
-  const services: TestService[] = [];
 
   beforeAll(async () => {
-    [registry, redis] = await Promise.all([startTestRegistry(), startTestRedis()]);
-    proxy = await startCountingProxy(registry.url);
-    sigstore = createTestSigstore();
-    dir = await mkdtemp(join(tmpdir(), 'imprimatur-cache-service-'));
-    trustedRootPath = await sigstore.writeTrustedRoot(dir);
+    [world, redis] = await Promise.all([startSigningWorld(), startTestRedis()]);
   });
-  beforeEach(() => proxy.reset());
+  beforeEach(() => world.proxy.reset());
   afterAll(async () => {
-    for (const service of services) await service.stop();
-    await proxy?.stop();
-    await registry?.stop();
+    await world?.stop();
     await redis?.stop();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  async function service(cache: Parameters<typeof cacheConfig>[0] = {}): Promise<TestService> {
-    const started = await startTestService({
-      insecureRegistries: [proxy.host],
-      config: {
-        verification: { trustedRootPath, maxSignaturesPerDigest: 100 },
-        cache: cacheConfig(cache),
-      },
-    });
-    services.push(started);
-    return started;
-  }
-
+  const service = (cache: Parameters<SigningWorld['startService']>[0] = {}): Promise<TestService> =>
+    world.startService(cache);
   /** Pushes a new image signed by the test Sigstore under `repository:tag`; returns its reference through the proxy. */
-  async function signedImage(repository: string, tag: string): Promise<string> {
-    const image = buildImage({ os: 'linux', architecture: 'amd64' });
-    await pushImage({ url: registry.url }, repository, image, tag);
-    const identity = sigstore.issueCertificate({ san: { uri: IDENTITY }, issuer: ISSUER });
-    const signature = sigstore.signLegacy({
-      imageDigest: image.digest,
-      dockerReference: `${proxy.host}/${repository}`,
-      identity,
-    });
-    await pushLegacySignatures({ url: registry.url }, repository, image.digest, [signature]);
-    return `${proxy.host}/${repository}:${tag}`;
-  }
+  const signedImage = async (repository: string, tag: string): Promise<string> =>
+    (await world.pushSignedImage(repository, tag)).ref;
 
   async function redisKeys(pattern: string): Promise<string[]> {
     const raw = await rawRedis(redis.url);
@@ -82,7 +42,8 @@ describe('the service with its cache', () => {
   }
 
   /** Requests for content (manifests, blobs, referrers), by path; token requests are not content. */
-  const contentRequests = () => proxy.requests.filter((line) => /\/(manifests|blobs|referrers)\//.test(line));
+  const contentRequests = () =>
+    world.proxy.requests.filter((line) => /\/(manifests|blobs|referrers)\//.test(line));
 
   describe('when 100 identical queries arrive at once', () => {
     it('answers all of them correctly with each registry resource fetched once', async () => {
@@ -105,7 +66,7 @@ describe('the service with its cache', () => {
     const api = await service();
     const ref = await signedImage('repeat/app', 'v1');
     const first = await api.graphql<Reply>(QUERY, { ref, policy: POLICY });
-    proxy.reset();
+    world.proxy.reset();
     const again = await api.graphql<Reply>(QUERY, { ref, policy: POLICY });
     expect(again.data).toEqual(first.data);
     expect(contentRequests()).toEqual([]);
@@ -117,7 +78,7 @@ describe('the service with its cache', () => {
     await api.graphql<Reply>(QUERY, { ref, policy: POLICY });
     const other = await api.graphql<Reply>(QUERY, {
       ref,
-      policy: { ...POLICY, certificateIdentity: `${IDENTITY}x` },
+      policy: { ...POLICY, certificateIdentity: `${POLICY.certificateIdentity}x` },
     });
     expect(other.data?.image.verification).toEqual({ status: 'FAILED', verified: false });
   });
@@ -156,10 +117,10 @@ describe('the service with its cache', () => {
       const replica = await service({ url: redis.url });
       // Its Redis connection is made in the background; on loopback it is up well within this.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      proxy.reset();
+      world.proxy.reset();
       const reply = await replica.graphql<Reply>(QUERY, { ref: after, policy: POLICY });
       expect(reply.data?.image.verification).toEqual({ status: 'VERIFIED', verified: true });
-      expect(proxy.blobGets()).toBe(0);
+      expect(world.proxy.blobGets()).toBe(0);
       expect(contentRequests().filter((line) => /\.sig$/.test(line))).toEqual([]);
     });
   });
