@@ -36,11 +36,16 @@ export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BY
  */
 export function parseBody(body: Buffer, contentType: string | undefined): unknown {
   if (body.length === 0) return undefined;
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaTypeOf(contentType);
   if (type !== 'application/json' && !type.endsWith('+json')) return body.toString('utf8');
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new RequestBodyError('INVALID_JSON', 'request body is not valid JSON');
   }
+}
+
+/** The media type of a `Content-Type` value, without parameters, lower-cased ('' when absent). */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }

@@ -6,6 +6,7 @@ import {
   collectAnswerDependencies,
   type NotReusableReason,
 } from './answer-dependencies.js';
+import { mediaTypeOf } from '../http/read-body.js';
 import { StoredAnswers, type StoredAnswer } from './stored-answers.js';
 
 /**
@@ -69,7 +70,8 @@ export class ResponseCache {
   keyFor(req: IncomingMessage, body: Buffer, search: string): string | undefined {
     if (req.method !== 'POST' || body.length === 0 || body.length > MAX_REPLAY_BODY_BYTES) return undefined;
     const contentType = req.headers['content-type'];
-    if (contentType === undefined || !isPlainJson(contentType)) return undefined;
+    // `application/json` with any parameters; `+json` suffixes are left to Apollo every time.
+    if (contentType === undefined || mediaTypeOf(contentType) !== 'application/json') return undefined;
     // latin1 maps every byte to one character: the key is the exact bytes, not a decoding of them.
     return `${search}\n${contentType}\n${req.headers.accept ?? ''}\n${body.toString('latin1')}`;
   }
@@ -140,11 +142,4 @@ export class ResponseCache {
     });
     return kept ? { kept: true } : { kept: false, reason: 'not-kept' };
   }
-}
-
-/** `application/json` with optional parameters; `+json` suffixes are left to Apollo every time. */
-function isPlainJson(contentType: string): boolean {
-  const semicolon = contentType.indexOf(';');
-  const type = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
-  return type === 'application/json';
 }
