@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildImage, buildIndex, pushIndex } from '../../support/registry/index.js';
+import { startTestRedis, type TestRedis } from '../../support/redis.js';
 import type { TestService } from '../../support/service.js';
 import { POLICY, startSigningWorld, type SigningWorld } from './signing-world.js';
 
@@ -33,12 +34,16 @@ interface Answer {
  */
 describe('answer replay for identical GraphQL requests', () => {
   let world: SigningWorld;
+  let redis: TestRedis;
 
   beforeAll(async () => {
-    world = await startSigningWorld();
+    [world, redis] = await Promise.all([startSigningWorld(), startTestRedis()]);
   });
   beforeEach(() => world.proxy.reset());
-  afterAll(async () => world?.stop());
+  afterAll(async () => {
+    await world?.stop();
+    await redis?.stop();
+  });
 
   const service = (
     cache: Parameters<SigningWorld['startService']>[0] = {},
@@ -191,6 +196,38 @@ describe('answer replay for identical GraphQL requests', () => {
     const hinted = await ask(api, platformRef);
     expect(hinted.json.data?.image.verification.status).toBe('UNSIGNED');
     expect(hinted.json.data?.image.verification.hint).toContain(index.digest);
+  });
+
+  it('replays from entries read back from Redis too, and stops replaying while Redis is down', async () => {
+    // No memory tier: content and listings are read from Redis (with the expiry Redis holds), tags
+    // and verdicts from process memory.
+    const api = await service({ url: redis.url, memoryTier: false });
+    await signedImage('replay/redis', 'v1');
+    const ref = `${world.proxy.host}/replay/redis:v1`;
+    // Its Redis connection is made in the background; on loopback it is up well within this.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ask(api, ref);
+    const hitsBefore = await replays(api);
+    await ask(api, ref);
+    await ask(api, ref);
+    expect(await replays(api)).toBe(hitsBefore + 1);
+
+    // An answer computed while Redis is unreachable is not kept, even where the same query with
+    // Redis up would have been (its content reads are "unavailable", then go to the registry).
+    const other = `${world.proxy.host}/replay/redis@${await signedImage('replay/redis', 'v2')}`;
+    expect((await ask(api, other)).json.data?.image.verification.verified).toBe(true);
+    await redis.kill();
+    try {
+      const storedBefore = await replays(api, 'stored');
+      const hitsBeforeOutage = await replays(api);
+      for (let n = 0; n < 2; n += 1) {
+        expect((await ask(api, other)).json.data?.image.verification.verified).toBe(true);
+      }
+      expect(await replays(api, 'stored')).toBe(storedBefore);
+      expect(await replays(api)).toBe(hitsBeforeOutage);
+    } finally {
+      await redis.restart();
+    }
   });
 
   it('checks the caller token before replaying anything', async () => {
