@@ -48,6 +48,17 @@ export function testCache(config: CacheConfig, redisRetryAfterMs = 100): Cache {
   return createCache(config, { maxManifestBytes: 4 * 1024 * 1024, redisRetryAfterMs });
 }
 
+/**
+ * One series of the service's `/metrics` right now: `series` is everything before the value, e.g.
+ * `imprimatur_cache_healthy` or `imprimatur_graphql_response_cache_total{outcome="hit"}`. Undefined
+ * when the series has not been written yet.
+ */
+export async function metricSample(serviceUrl: string, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 /** Waits until `condition` holds (polling), or fails after `timeoutMs`. */
 export async function eventually(
   condition: () => boolean | Promise<boolean>,

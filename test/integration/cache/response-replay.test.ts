@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildImage, buildIndex, pushIndex } from '../../support/registry/index.js';
-import { startTestRedis, type TestRedis } from '../../support/redis.js';
 import type { TestService } from '../../support/service.js';
+import { metricSample } from './fixtures.js';
 import { POLICY, startSigningWorld, type SigningWorld } from './signing-world.js';
 
 const QUERY = `query Verify($ref: String!, $policy: PolicyInput!) {
@@ -34,16 +34,12 @@ interface Answer {
  */
 describe('answer replay for identical GraphQL requests', () => {
   let world: SigningWorld;
-  let redis: TestRedis;
 
   beforeAll(async () => {
-    [world, redis] = await Promise.all([startSigningWorld(), startTestRedis()]);
+    world = await startSigningWorld();
   });
   beforeEach(() => world.proxy.reset());
-  afterAll(async () => {
-    await world?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => world?.stop());
 
   const service = (
     cache: Parameters<SigningWorld['startService']>[0] = {},
@@ -86,16 +82,11 @@ describe('answer replay for identical GraphQL requests', () => {
   }
 
   /**
-   * `imprimatur_graphql_response_cache_total{outcome}` as /metrics reports it now (0 when absent). The
-   * metrics are the process's, shared by every service a test file starts: tests compare changes.
+   * `imprimatur_graphql_response_cache_total{outcome}` now (0 before the first). The metrics are the
+   * process's, shared by every service a test file starts: tests compare changes.
    */
-  async function replays(api: TestService, outcome = 'hit'): Promise<number> {
-    const text = await (await fetch(`${api.url}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find((l) => l.startsWith(`imprimatur_graphql_response_cache_total{outcome="${outcome}"}`));
-    return line === undefined ? 0 : Number(line.split(' ').at(-1));
-  }
+  const replays = async (api: TestService, outcome = 'hit'): Promise<number> =>
+    (await metricSample(api.url, `imprimatur_graphql_response_cache_total{outcome="${outcome}"}`)) ?? 0;
 
   it('replays the second answer to the third identical request, with only the trace id changed', async () => {
     const api = await service();
@@ -201,7 +192,7 @@ describe('answer replay for identical GraphQL requests', () => {
   it('replays from entries read back from Redis too, and stops replaying while Redis is down', async () => {
     // No memory tier: content and listings are read from Redis (with the expiry Redis holds), tags
     // and verdicts from process memory.
-    const api = await service({ url: redis.url, memoryTier: false });
+    const api = await service({ url: world.redis.url, memoryTier: false });
     await signedImage('replay/redis', 'v1');
     const ref = `${world.proxy.host}/replay/redis:v1`;
     // Its Redis connection is made in the background; on loopback it is up well within this.
@@ -216,7 +207,7 @@ describe('answer replay for identical GraphQL requests', () => {
     // Redis up would have been (its content reads are "unavailable", then go to the registry).
     const other = `${world.proxy.host}/replay/redis@${await signedImage('replay/redis', 'v2')}`;
     expect((await ask(api, other)).json.data?.image.verification.verified).toBe(true);
-    await redis.kill();
+    await world.redis.kill();
     try {
       const storedBefore = await replays(api, 'stored');
       const hitsBeforeOutage = await replays(api);
@@ -226,7 +217,7 @@ describe('answer replay for identical GraphQL requests', () => {
       expect(await replays(api, 'stored')).toBe(storedBefore);
       expect(await replays(api)).toBe(hitsBeforeOutage);
     } finally {
-      await redis.restart();
+      await world.redis.restart();
     }
   });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../../support/redis.js';
 import type { TestService } from '../../support/service.js';
-import { eventually, rawRedis } from './fixtures.js';
+import { eventually, metricSample, rawRedis } from './fixtures.js';
 import { POLICY, startSigningWorld, type SigningWorld } from './signing-world.js';
 
 const QUERY = `query($ref: String!, $policy: PolicyInput!) {
@@ -15,16 +14,12 @@ type Reply = { image: { digest: string; verification: { status: string; verified
  */
 describe('the service with its cache', () => {
   let world: SigningWorld;
-  let redis: TestRedis;
 
   beforeAll(async () => {
-    [world, redis] = await Promise.all([startSigningWorld(), startTestRedis()]);
+    world = await startSigningWorld();
   });
   beforeEach(() => world.proxy.reset());
-  afterAll(async () => {
-    await world?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => world?.stop());
 
   const service = (cache: Parameters<SigningWorld['startService']>[0] = {}): Promise<TestService> =>
     world.startService(cache);
@@ -33,7 +28,7 @@ describe('the service with its cache', () => {
     (await world.pushSignedImage(repository, tag)).ref;
 
   async function redisKeys(pattern: string): Promise<string[]> {
-    const raw = await rawRedis(redis.url);
+    const raw = await rawRedis(world.redis.url);
     try {
       return await raw.keys(pattern);
     } finally {
@@ -85,23 +80,23 @@ describe('the service with its cache', () => {
 
   describe('when Redis dies mid-run and comes back', () => {
     it('keeps answering correctly, and shares content through Redis again afterwards', async () => {
-      await redis.restart();
-      const api = await service({ url: redis.url });
+      await world.redis.restart();
+      const api = await service({ url: world.redis.url });
       const before = await signedImage('outage/before', 'v1');
       const during = await signedImage('outage/during', 'v1');
       const verify = async (ref: string) =>
         (await api.graphql<Reply>(QUERY, { ref, policy: POLICY })).data?.image.verification;
 
       expect(await verify(before)).toEqual({ status: 'VERIFIED', verified: true });
-      await eventually(async () => (await redis.dbSize()) > 0);
+      await eventually(async () => (await world.redis.dbSize()) > 0);
 
-      await redis.kill();
+      await world.redis.kill();
       expect(await verify(during)).toEqual({ status: 'VERIFIED', verified: true });
       expect(await verify(before)).toEqual({ status: 'VERIFIED', verified: true });
       // The outage is visible to monitoring: the cache gauge drops to 0 (and comes back below).
-      expect(await cacheHealthyGauge(api.url)).toBe(0);
+      expect(await metricSample(api.url, 'imprimatur_cache_healthy')).toBe(0);
 
-      await redis.restart();
+      await world.redis.restart();
       // Redis is used again once the client has reconnected: the signature listing of an image
       // verified from then on lands there (a fresh image each try, so discovery really runs).
       let after = '';
@@ -112,9 +107,9 @@ describe('the service with its cache', () => {
         expect(await verify(after)).toEqual({ status: 'VERIFIED', verified: true });
         return (await redisKeys('imprimatur:v1:signature-tag:*')).some((key) => key.includes(repository));
       }, 10_000);
-      expect(await cacheHealthyGauge(api.url)).toBe(1);
+      expect(await metricSample(api.url, 'imprimatur_cache_healthy')).toBe(1);
       // A second replica (nothing in its own memory) reads the signature content from Redis.
-      const replica = await service({ url: redis.url });
+      const replica = await service({ url: world.redis.url });
       // Its Redis connection is made in the background; on loopback it is up well within this.
       await new Promise((resolve) => setTimeout(resolve, 300));
       world.proxy.reset();
@@ -125,10 +120,3 @@ describe('the service with its cache', () => {
     });
   });
 });
-
-/** `imprimatur_cache_healthy` as /metrics reports it right now. */
-async function cacheHealthyGauge(url: string): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('imprimatur_cache_healthy '));
-  return line === undefined ? undefined : Number(line.split(' ')[1]);
-}

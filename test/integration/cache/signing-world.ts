@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheConfig } from '../../../src/config/index.js';
+import { startTestRedis, type TestRedis } from '../../support/redis.js';
 import { buildImage, pushImage, startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { createTestSigstore, pushLegacySignatures, type TestSigstore } from '../../support/sigstore/index.js';
@@ -15,13 +16,15 @@ export const POLICY = { certificateIdentity: IDENTITY, certificateOidcIssuer: IS
 
 /**
  * What the service-level cache suites share: a real registry behind a counting proxy, a test
- * Sigstore, and real services trusting exactly that Sigstore and reaching the registry through the
- * proxy (so what they ask of it is counted from outside).
+ * Sigstore, a real Redis for the shared tier, and real services trusting exactly that Sigstore and
+ * reaching the registry through the proxy (so what they ask of it is counted from outside).
  */
 export interface SigningWorld {
   readonly registry: TestRegistry;
   readonly proxy: CountingProxy;
   readonly sigstore: TestSigstore;
+  /** Used only by services started with `{ url: world.redis.url }`; tests may kill and restart it. */
+  readonly redis: TestRedis;
   /** Signs `digest` in `repository` as cosign's legacy `.sig` tag would, with {@link POLICY}'s identity. */
   sign(repository: string, digest: string): Promise<void>;
   /** Pushes a new single-platform image under `repository:tag` and signs it. */
@@ -38,7 +41,7 @@ export interface SigningWorld {
 }
 
 export async function startSigningWorld(): Promise<SigningWorld> {
-  const registry = await startTestRegistry();
+  const [registry, redis] = await Promise.all([startTestRegistry(), startTestRedis()]);
   const proxy = await startCountingProxy(registry.url);
   const sigstore = createTestSigstore();
   const dir = await mkdtemp(join(tmpdir(), 'imprimatur-cache-world-'));
@@ -59,6 +62,7 @@ export async function startSigningWorld(): Promise<SigningWorld> {
     registry,
     proxy,
     sigstore,
+    redis,
     sign,
     async pushSignedImage(repository, tag) {
       const image = buildImage({ os: 'linux', architecture: 'amd64' });
@@ -82,6 +86,7 @@ export async function startSigningWorld(): Promise<SigningWorld> {
       for (const service of services) await service.stop();
       await proxy.stop();
       await registry.stop();
+      await redis.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
