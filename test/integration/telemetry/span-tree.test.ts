@@ -162,6 +162,28 @@ describe('the span tree of one GraphQL request against a real registry', () => {
     });
   });
 
+  describe('when the same query is answered again by replay', () => {
+    it('has the server span and an operation span marked replayed, with no resolver spans under it', async () => {
+      // The first of these executes over cached entries and is kept; the second is replayed.
+      await postGraphQL(service.url, QUERY, { ref, policy });
+      exporter.reset();
+      const reply = await postGraphQL(service.url, QUERY, { ref, policy });
+      expect(reply.body.data).toEqual({
+        image: { digest: image.digest, verification: { status: 'VERIFIED' } },
+      });
+      const traceId = String(reply.body.extensions?.traceId);
+      const spans = (await waitForSpan(exporter, isServerSpan)).filter(
+        (span) => span.spanContext().traceId === traceId,
+      );
+      const server = spans.find(isServerSpan) as ReadableSpan;
+      const operation = spans.find((span) => span.name === 'query Check') as ReadableSpan;
+      expect(operation.attributes['imprimatur.graphql.replayed']).toBe(true);
+      expect(operation.attributes['graphql.operation.type']).toBe('query');
+      expect(parentOf(operation)).toBe(server.spanContext().spanId);
+      expect(spans.map((span) => span.name).sort()).toEqual([server.name, 'query Check'].sort());
+    });
+  });
+
   describe('when the caller sends a W3C traceparent', () => {
     it('continues the caller’s trace and answers with its trace id', async () => {
       const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
