@@ -84,7 +84,7 @@ export function createGraphQLHandler(
     const response =
       replayKey === undefined || responses === undefined
         ? await execute()
-        : (await responses.execute(replayKey, execute)).response;
+        : await responses.execute(replayKey, execute);
     await writeResponse(res, response);
   };
 }

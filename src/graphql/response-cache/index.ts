@@ -10,11 +10,6 @@ export {
   type NotReusableReason,
 } from './answer-dependencies.js';
 export { createReusePlugin } from './reuse-plugin.js';
-export {
-  MAX_REPLAY_BODY_BYTES,
-  ResponseCache,
-  type KeepDecision,
-  type ResponseCacheOptions,
-} from './response-cache.js';
+export { MAX_REPLAY_BODY_BYTES, ResponseCache, type ResponseCacheOptions } from './response-cache.js';
 export { StoredAnswers, type StoredAnswer, type StoredAnswerLimits } from './stored-answers.js';
 export { refusingReplayOnUpstream } from './upstream-guard.js';

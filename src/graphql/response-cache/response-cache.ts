@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import { currentTraceIds, recordReplayedOperation, recordResponseCache } from '../../telemetry/index.js';
-import {
-  AnswerDependencies,
-  collectAnswerDependencies,
-  type NotReusableReason,
-} from './answer-dependencies.js';
+import { AnswerDependencies, collectAnswerDependencies } from './answer-dependencies.js';
 import { mediaTypeOf } from '../http/read-body.js';
 import { StoredAnswers, type StoredAnswer } from './stored-answers.js';
 
@@ -30,10 +26,6 @@ export interface ResponseCacheOptions {
   readonly generation: () => number;
   readonly now?: () => number;
 }
-
-/** What `execute` found out, for tests: whether the answer was kept, and if not, why. */
-export type KeepDecision =
-  { readonly kept: true } | { readonly kept: false; readonly reason: NotReusableReason | 'not-kept' };
 
 /**
  * Whole-answer reuse for identical GraphQL requests — the warm path of a platform portal asking
@@ -86,7 +78,8 @@ export class ResponseCache {
     if (traceId === undefined) return undefined;
     const answer = this.answers.get(key, this.options.generation());
     if (answer === undefined) return undefined;
-    res.statusCode = answer.status;
+    // Only 200 answers are kept (see `keep`).
+    res.statusCode = 200;
     for (const [name, value] of answer.headers) res.setHeader(name, value);
     res.end(answer.bodyBeforeTraceId + traceId + answer.bodyAfterTraceId);
     recordResponseCache('hit');
@@ -95,44 +88,38 @@ export class ResponseCache {
   }
 
   /** Runs `execute` (Apollo) collecting what it depends on, and keeps its answer when it may be replayed. */
-  async execute(
-    key: string,
-    execute: () => Promise<HTTPGraphQLResponse>,
-  ): Promise<{ response: HTTPGraphQLResponse; decision: KeepDecision }> {
+  async execute(key: string, execute: () => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
     const generation = this.options.generation();
     const dependencies = new AnswerDependencies();
     const response = await collectAnswerDependencies(dependencies, execute);
     // Membership changed while this ran: the answer may have read either state.
     if (this.options.generation() !== generation) dependencies.refuse('state-changed');
-    const decision = this.keep(key, response, dependencies, generation);
-    recordResponseCache(decision.kept ? 'stored' : 'not_reusable');
-    return { response, decision };
+    const kept = this.keep(key, response, dependencies, generation);
+    recordResponseCache(kept ? 'stored' : 'not_reusable');
+    return response;
   }
 
+  /** Stores a replayable answer; false when it may not be replayed or could not be split. */
   private keep(
     key: string,
     response: HTTPGraphQLResponse,
     dependencies: AnswerDependencies,
     generation: number,
-  ): KeepDecision {
+  ): boolean {
     const until = dependencies.reusableUntil(this.now() + this.options.maxAgeMs);
     const operation = dependencies.operation;
-    if (until === undefined || operation === undefined) {
-      return { kept: false, reason: dependencies.notReusableBecause ?? 'not-kept' };
-    }
     const traceId = currentTraceIds()?.traceId;
-    if ((response.status ?? 200) !== 200 || response.body.kind !== 'complete' || traceId === undefined) {
-      return { kept: false, reason: 'not-kept' };
-    }
+    if (until === undefined || operation === undefined || traceId === undefined) return false;
+    // Only complete 200 answers: anything else was an error or is streamed.
+    if ((response.status ?? 200) !== 200 || response.body.kind !== 'complete') return false;
     const body = response.body.string;
     // The trace id is the last thing in the answer (`extensions` follow `data`); a string in the data
     // cannot end in the same 32 random hex digits except by a 2^-128 chance.
     const marker = `"traceId":"${traceId}"`;
     const at = body.lastIndexOf(marker);
-    if (at < 0) return { kept: false, reason: 'not-kept' };
+    if (at < 0) return false;
     const split = at + marker.length - traceId.length - 1;
-    const kept = this.answers.set(key, {
-      status: 200,
+    return this.answers.set(key, {
       headers: [...response.headers],
       bodyBeforeTraceId: body.slice(0, split),
       bodyAfterTraceId: body.slice(split + traceId.length),
@@ -140,6 +127,5 @@ export class ResponseCache {
       generation,
       operation,
     });
-    return kept ? { kept: true } : { kept: false, reason: 'not-kept' };
   }
 }

@@ -3,7 +3,6 @@ import { StoredAnswers, type StoredAnswer } from './stored-answers.js';
 
 function answer(overrides: Partial<StoredAnswer> = {}): StoredAnswer {
   return {
-    status: 200,
     headers: [['content-type', 'application/json; charset=utf-8']],
     bodyBeforeTraceId: '{"data":{"ok":true},"extensions":{"traceId":"',
     bodyAfterTraceId: '"}}\n',

@@ -2,11 +2,11 @@ import { LruMap } from '../../collections/lru-map.js';
 import type { AnsweredOperation } from './answer-dependencies.js';
 
 /**
- * One GraphQL answer kept for replay: Apollo's status, headers and body exactly as it sent them, with
- * the body split around the trace id (the only part that differs from one request to the next).
+ * One GraphQL answer kept for replay (always a 200): Apollo's headers and body exactly as it sent
+ * them, with the body split around the trace id (the only part that differs from one request to the
+ * next).
  */
 export interface StoredAnswer {
-  readonly status: number;
   readonly headers: readonly (readonly [string, string])[];
   readonly bodyBeforeTraceId: string;
   readonly bodyAfterTraceId: string;
