@@ -14,6 +14,11 @@ const MAX_OPERATION_NAME = 100;
 /** The key under which every GraphQL response carries the request's trace id. */
 export const TRACE_ID_EXTENSION = 'traceId';
 
+/** `query Name`, or the type alone for an anonymous operation. */
+function operationSpanName(type: string, name: string | undefined): string {
+  return name === undefined ? type : `${type} ${name}`;
+}
+
 function operationType<T extends BaseContext>(request: GraphQLRequestContext<T>): string {
   // Undefined until the document parsed and the operation was found; such requests are `unknown`.
   return request.operation?.operation ?? 'unknown';
@@ -37,7 +42,7 @@ export function createTelemetryPlugin<TContext extends BaseContext>(): ApolloSer
           const name = request.operationName?.slice(0, MAX_OPERATION_NAME);
           span.setAttribute(Attr.GRAPHQL_OPERATION_TYPE, type);
           if (name !== undefined) span.setAttribute(Attr.GRAPHQL_OPERATION_NAME, name);
-          span.updateName(name === undefined ? type : `${type} ${name}`);
+          span.updateName(operationSpanName(type, name));
         },
         async willSendResponse(request) {
           const type = operationType(request);
@@ -90,11 +95,5 @@ export function recordReplayedOperation(
     [Attr.GRAPHQL_REPLAYED]: true,
   };
   if (name !== undefined) attributes[Attr.GRAPHQL_OPERATION_NAME] = name;
-  tracer()
-    .startSpan(
-      name === undefined ? operation.type : `${operation.type} ${name}`,
-      { attributes },
-      context.active(),
-    )
-    .end();
+  tracer().startSpan(operationSpanName(operation.type, name), { attributes }, context.active()).end();
 }
