@@ -29,7 +29,7 @@ import {
 } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
 import { CallerAuthenticator, withDeadline } from './security/index.js';
-import { VersionedIndexMembership } from './services/versioned-index-membership.js';
+import { IndexMembership } from './services/index-membership.js';
 import {
   createLogger,
   createRegistryObserver,
@@ -129,7 +129,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
   // message rather than serving with no trust (or the wrong one).
   const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
-  const membership = new VersionedIndexMembership();
+  const membership = new IndexMembership();
   const contextDeps = {
     registry,
     maxConfigBytes: config.registry.maxManifestBytes,

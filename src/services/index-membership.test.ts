@@ -22,3 +22,39 @@ describe('IndexMembership', () => {
     expect(m.lookup('r.example', 'acme/app', 'sha256:a')?.indexDigest).toBe('sha256:i1');
   });
 });
+
+const index = { registry: 'r.example', repository: 'app', indexDigest: 'sha256:' + 'a'.repeat(64) };
+const other = { ...index, indexDigest: 'sha256:' + 'b'.repeat(64) };
+const members = ['sha256:' + '1'.repeat(64), 'sha256:' + '2'.repeat(64)];
+
+describe('the index-membership version', () => {
+  it('changes version when a digest gains a listing', () => {
+    const record = new IndexMembership();
+    record.record(index, members);
+    expect(record.version).toBe(1);
+    expect(record.lookup('r.example', 'app', members[0] as string)).toEqual(index);
+  });
+
+  it('keeps its version when the same listing is recorded again (every warm query does this)', () => {
+    const record = new IndexMembership();
+    record.record(index, members);
+    record.record(index, members);
+    record.record(index, [members[1] as string]);
+    expect(record.version).toBe(1);
+  });
+
+  it('changes version when a digest moves to another index', () => {
+    const record = new IndexMembership();
+    record.record(index, members);
+    record.record(other, [members[0] as string]);
+    expect(record.version).toBe(2);
+  });
+
+  it('changes version when recording evicts older listings', () => {
+    const record = new IndexMembership(1);
+    record.record(index, [members[0] as string]);
+    record.record(index, [members[1] as string]);
+    expect(record.version).toBe(2);
+    expect(record.lookup('r.example', 'app', members[0] as string)).toBeUndefined();
+  });
+});

@@ -17,16 +17,31 @@ export interface IndexListing {
 
 export class IndexMembership {
   private readonly entries: LruMap<string, IndexListing>;
+  private changes = 0;
 
   constructor(maxEntries = 50_000) {
     this.entries = new LruMap({ maxEntries });
   }
 
+  /**
+   * Changes whenever what `lookup` answers can change: a digest gains a listing or moves to another
+   * index (evictions only happen then too). Re-recording what is known — every warm query about an
+   * index does — leaves it alone. Hints are read from here, not from the cache, so the GraphQL
+   * response cache replays an answer only while this is unchanged.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Records that `indexDigest` in `registry/repository` lists each of `memberDigests`. */
   record(listing: IndexListing, memberDigests: readonly string[]): void {
+    let changed = false;
     for (const digest of memberDigests) {
-      this.entries.set(this.key(listing.registry, listing.repository, digest), listing);
+      const key = this.key(listing.registry, listing.repository, digest);
+      if (this.entries.get(key)?.indexDigest !== listing.indexDigest) changed = true;
+      this.entries.set(key, listing);
     }
+    if (changed) this.changes += 1;
   }
 
   /** The most recently seen index in the same repository listing `digest`, if any. */
