@@ -38,9 +38,9 @@ import { parseWwwAuthenticate, preferredChallenge, type Challenge } from './www-
  * credentials is sent twice; with a ping it would have been the ping that was extra. containerd's
  * resolver works the same way (no ping; the challenge comes from the first 401). One case differs from
  * pinging: a registry that answers an anonymous request for a private repository with 404 rather than
- * 401 is taken at its word (the ping's 401 would have made us send credentials first); the registries
- * we know of (Docker Hub, GHCR, ECR, GAR, Quay, Harbor, GitLab, distribution) answer 401, as far as
- * their documentation goes; only distribution is tested here (no other registry is reachable).
+ * 401 is taken at its word (the ping's 401 would have made us send credentials first). Token-auth
+ * registries (Docker Hub, GHCR, ECR, GAR and the like) are expected to answer 401, but only Debian's
+ * distribution registry is tested here (no other registry is reachable from the test machines).
  *
  * Concurrent first requests: while one request is the first contact with a registry, other requests to
  * it wait for that one to learn the answer (step 1), then authenticate up front. So first contact costs
