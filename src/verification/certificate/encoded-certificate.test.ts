@@ -1,5 +1,6 @@
+import nodeCrypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestSigstore } from '../../../test/support/sigstore/index.js';
 import { EncodedCertificate } from './encoded-certificate.js';
 
@@ -79,6 +80,77 @@ describe('EncodedCertificate', () => {
       expect(leaf.equals(intermediate)).toBe(false);
       expect(leaf.equals(encoded('leaf'))).toBe(true);
     });
+  });
+
+  describe('remembers a signature check only between certificates of a loaded trust root', () => {
+    afterEach(() => vi.restoreAllMocks());
+    /** Signature checks the certificates do (through @sigstore/core, which calls node:crypto). */
+    const countChecks = () => vi.spyOn(nodeCrypto, 'verify');
+
+    it('checks "intermediate signed by root" and "root signed by itself" once per trust root', () => {
+      const root = encoded('root').precompute();
+      const intermediate = encoded('intermediate').precompute();
+      const checks = countChecks();
+      for (let n = 0; n < 3; n += 1) {
+        expect(intermediate.verify(root)).toBe(true);
+        expect(root.verify()).toBe(true);
+        expect(root.verify(intermediate)).toBe(false);
+      }
+      expect(checks).toHaveBeenCalledTimes(3);
+    });
+
+    it('checks a leaf every time, against anchored issuers too: leaves are attacker input', () => {
+      const intermediate = encoded('intermediate').precompute();
+      const leaf = encoded('leaf');
+      const checks = countChecks();
+      expect(leaf.verify(intermediate)).toBe(true);
+      expect(leaf.verify(intermediate)).toBe(true);
+      expect(encoded('tamperedLeaf').verify(intermediate)).toBe(false);
+      expect(checks).toHaveBeenCalledTimes(3);
+    });
+
+    it('checks anew when only one side is anchored, or neither', () => {
+      const root = encoded('root');
+      const anchoredRoot = encoded('root').precompute();
+      const intermediate = encoded('intermediate');
+      const checks = countChecks();
+      expect(intermediate.verify(anchoredRoot)).toBe(true);
+      expect(intermediate.verify(anchoredRoot)).toBe(true);
+      expect(intermediate.verify(root)).toBe(true);
+      expect(root.verify()).toBe(true);
+      expect(root.verify()).toBe(true);
+      expect(checks).toHaveBeenCalledTimes(5);
+    });
+
+    it('keeps a failed check failed: a stranger CA in the same trust root never verifies ours', () => {
+      const strangerRoot = encoded('strangerRoot').precompute();
+      const intermediate = encoded('intermediate').precompute();
+      expect(intermediate.verify(strangerRoot)).toBe(false);
+      expect(intermediate.verify(strangerRoot)).toBe(false);
+      expect(intermediate.verify(encoded('root').precompute())).toBe(true);
+    });
+  });
+
+  it('reads each extension once, with the same contents as the base class', () => {
+    for (const name of names) {
+      const ours = encoded(name);
+      const base = plain(name);
+      for (const read of [
+        (c: X509Certificate) => c.extBasicConstraints?.isCA,
+        (c: X509Certificate) => c.extBasicConstraints?.pathLenConstraint,
+        (c: X509Certificate) => c.extKeyUsage?.keyCertSign,
+        (c: X509Certificate) => c.extKeyUsage?.digitalSignature,
+        (c: X509Certificate) => c.extSubjectKeyID?.keyIdentifier.toString('hex'),
+        (c: X509Certificate) => c.extAuthorityKeyID?.keyIdentifier?.toString('hex'),
+        (c: X509Certificate) => c.extSubjectAltName?.uri,
+        (c: X509Certificate) => c.extSCT?.signedCertificateTimestamps.length,
+        (c: X509Certificate) => c.isCA,
+      ]) {
+        expect(read(ours), `${name}: ${read.toString()}`).toStrictEqual(read(base));
+        expect(read(ours), `${name}, read again: ${read.toString()}`).toStrictEqual(read(base));
+      }
+      expect(ours.extSubjectKeyID).toBe(ours.extSubjectKeyID);
+    }
   });
 
   it('clones into an independent certificate: changing the clone leaves the original intact', () => {
