@@ -1,6 +1,6 @@
 import type { RegistryClient, RepositoryRef } from '../registry/types.js';
 import { discoverBundleReferrers } from './bundle-referrers.js';
-import type { DiscoveryContext, DiscoveryLimits } from './discovery-context.js';
+import type { DiscoveryContext, DiscoveryLimits, Findings } from './discovery-context.js';
 import { DiscoveryError } from './errors.js';
 import { discoverLegacySignatures } from './legacy-signatures.js';
 import type { DiscoveryResult } from './types.js';
@@ -40,35 +40,72 @@ export async function discoverSignatures(
   limits: DiscoveryLimits,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
-  if (!SHA256_DIGEST.test(digest)) {
-    throw new DiscoveryError('INVALID_DIGEST', `not a sha256 digest: ${JSON.stringify(digest.slice(0, 80))}`);
-  }
-  assertLimit('maxSignatures', limits.maxSignatures);
-  assertLimit('maxPayloadBytes', limits.maxPayloadBytes);
-  // When one format throws, the other is cancelled: its answer no longer matters, its requests do.
-  const stop = new AbortController();
-  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
-  const context: DiscoveryContext = {
-    client,
-    repository: options.signatureRepository ?? repo,
-    subjectDigest: digest,
-    limits,
-    signal,
-  };
+  return startDiscovery(client, repo, digest, limits, options).result;
+}
+
+/** A discovery under way: the whole result, and each format's findings as soon as that format is done. */
+export interface Discovery {
+  /** What {@link discoverSignatures} resolves to (or rejects with). */
+  readonly result: Promise<DiscoveryResult>;
+  /**
+   * Legacy `.sig` findings, then bundle-referrer findings: the order of `result.signatures`. A part
+   * rejects when its format failed (or, like `result`, for an invalid digest or limit). Rejections
+   * here are already handled: a caller that never looks at `parts` causes no unhandled rejection.
+   */
+  readonly parts: readonly [Promise<Findings>, Promise<Findings>];
+}
+
+/**
+ * {@link discoverSignatures}, also handing out each format's findings as soon as it has them, so that
+ * work on one format (verifying its signatures) can proceed while the other is still fetching.
+ */
+export function startDiscovery(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  digest: string,
+  limits: DiscoveryLimits,
+  options: DiscoveryOptions = {},
+): Discovery {
+  let parts: [Promise<Findings>, Promise<Findings>];
   try {
-    const [legacy, bundles] = await Promise.all([
-      discoverLegacySignatures(context),
-      discoverBundleReferrers(context),
-    ]);
-    return {
+    if (!SHA256_DIGEST.test(digest)) {
+      throw new DiscoveryError(
+        'INVALID_DIGEST',
+        `not a sha256 digest: ${JSON.stringify(digest.slice(0, 80))}`,
+      );
+    }
+    assertLimit('maxSignatures', limits.maxSignatures);
+    assertLimit('maxPayloadBytes', limits.maxPayloadBytes);
+    // When one format throws, the other is cancelled: its answer no longer matters, its requests do.
+    const stop = new AbortController();
+    const signal =
+      options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+    const context: DiscoveryContext = {
+      client,
+      repository: options.signatureRepository ?? repo,
       subjectDigest: digest,
-      signatures: [...legacy.signatures, ...bundles.signatures],
-      problems: [...legacy.problems, ...bundles.problems],
+      limits,
+      signal,
     };
+    const cancelOnFailure = (part: Promise<Findings>) =>
+      part.catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
+    parts = [
+      cancelOnFailure(discoverLegacySignatures(context)),
+      cancelOnFailure(discoverBundleReferrers(context)),
+    ];
   } catch (error) {
-    stop.abort();
-    throw error;
+    parts = [Promise.reject(error), Promise.reject(error)];
   }
+  for (const part of parts) void part.catch(() => undefined);
+  const result = Promise.all(parts).then(([legacy, bundles]) => ({
+    subjectDigest: digest,
+    signatures: [...legacy.signatures, ...bundles.signatures],
+    problems: [...legacy.problems, ...bundles.problems],
+  }));
+  return { result, parts };
 }
 
 function assertLimit(name: string, value: number): void {

@@ -1,6 +1,6 @@
 /** Finding cosign signatures of a manifest digest in a registry, and reading what they claim. */
-export { discoverSignatures, type DiscoveryOptions } from './discover.js';
-export type { DiscoveryLimits } from './discovery-context.js';
+export { discoverSignatures, startDiscovery, type Discovery, type DiscoveryOptions } from './discover.js';
+export type { DiscoveryLimits, Findings } from './discovery-context.js';
 export { DiscoveryError, type DiscoveryErrorCode } from './errors.js';
 export { parseSimpleSigningPayload } from './simple-signing.js';
 export { parseInTotoStatement, COSIGN_SIGN_PREDICATE_TYPE } from './in-toto.js';

@@ -6,10 +6,10 @@
 export { describeCertificate } from './certificate/index.js';
 export type { CertificateDescription } from './certificate/index.js';
 export { PolicyError, TrustRootError } from './errors.js';
-export { validatePolicy } from './policy/index.js';
+export { compilePolicy, validatePolicy, type CompiledPolicy } from './policy/index.js';
 export { loadTrustRoot, parseTrustRoot } from './trust/index.js';
 export type { ParseTrustRootOptions, TrustRoot } from './trust/index.js';
 export type * from './types.js';
 export { verifyBundleArtifact } from './verify-artifact.js';
-export { verifyDigest } from './verify-digest.js';
+export { summarizeDigest, verifyDigest, verifySignatures } from './verify-digest.js';
 export type { SignatureOutcome } from './verify-signature.js';

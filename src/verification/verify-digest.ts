@@ -1,5 +1,5 @@
-import type { DiscoveryResult } from '../discovery/types.js';
-import { compilePolicy } from './policy/index.js';
+import type { DiscoveredSignature, DiscoveryProblem, DiscoveryResult } from '../discovery/types.js';
+import { compilePolicy, type CompiledPolicy } from './policy/index.js';
 import type { TrustRoot } from './trust/index.js';
 import type { DigestVerification, Policy, SignatureVerification, VerificationIssue } from './types.js';
 import { verifySignature } from './verify-signature.js';
@@ -28,9 +28,35 @@ export function verifyDigest(
   trustRoot: TrustRoot,
 ): DigestVerification {
   const compiled = compilePolicy(policy);
+  return summarizeDigest(
+    result.subjectDigest,
+    verifySignatures(result.signatures, result.subjectDigest, compiled, trustRoot),
+    result.problems,
+  );
+}
+
+/** Each signature's own outcome, in the order given (one part of {@link verifyDigest}). */
+export function verifySignatures(
+  signatures: readonly DiscoveredSignature[],
+  subjectDigest: string,
+  policy: CompiledPolicy,
+  trustRoot: TrustRoot,
+): SignatureVerification[] {
+  return signatures.map((sig) => verifySignature(sig, subjectDigest, policy, trustRoot));
+}
+
+/**
+ * The verdict over `verified` (the outcomes of every signature discovery found for `subjectDigest`,
+ * from {@link verifySignatures}) and the discovery `problems`: the other part of {@link verifyDigest}.
+ */
+export function summarizeDigest(
+  subjectDigest: string,
+  verified: readonly SignatureVerification[],
+  problems: readonly DiscoveryProblem[],
+): DigestVerification {
   const signatures: SignatureVerification[] = [
-    ...result.signatures.map((sig) => verifySignature(sig, result.subjectDigest, compiled, trustRoot)),
-    ...result.problems.map((problem) => ({
+    ...verified,
+    ...problems.map((problem) => ({
       signature: undefined,
       verified: false,
       errors: [
@@ -42,7 +68,7 @@ export function verifyDigest(
       identity: undefined,
     })),
   ];
-  const base = { digest: result.subjectDigest, signatures, inheritedFrom: undefined };
+  const base = { digest: subjectDigest, signatures, inheritedFrom: undefined };
   if (signatures.some((s) => s.verified)) {
     return { ...base, verified: true, status: 'VERIFIED', errors: [] };
   }

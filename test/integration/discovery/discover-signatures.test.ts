@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   discoverSignatures,
+  startDiscovery,
   type BundleSignature,
   type DiscoveredSignature,
   type LegacySignature,
@@ -164,6 +165,69 @@ describe('discoverSignatures against a real registry', () => {
       expect(result.problems).toEqual([]);
       expect(result.signatures.map((s) => s.kind).sort()).toEqual(['bundle-referrer', 'legacy-tag']);
       expect(result.signatures.every((s) => s.claims.dockerManifestDigest === image.digest)).toBe(true);
+    });
+
+    it('hands out the legacy findings while the referrers are still being listed (startDiscovery)', async () => {
+      const image = await pushedImage('both/early');
+      const legacy = sigstore.signLegacy({
+        imageDigest: image.digest,
+        dockerReference: 'both/early',
+        identity,
+      });
+      await pushLegacySignatures({ url: registry.url }, 'both/early', image.digest, [legacy]);
+      await pushBundleReferrer(
+        { url: registry.url },
+        'both/early',
+        image,
+        sigstore.signBundle({ imageDigest: image.digest, identity }),
+      );
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const holdingListings: RegistryClient = {
+        ...client,
+        fetchManifest: client.fetchManifest.bind(client),
+        fetchBlob: client.fetchBlob.bind(client),
+        listTags: client.listTags.bind(client),
+        listReferrers: async (...args) => {
+          await released;
+          return client.listReferrers(...args);
+        },
+      };
+
+      const discovery = startDiscovery(
+        holdingListings,
+        repoRef(registry, 'both/early'),
+        image.digest,
+        LIMITS,
+      );
+      const [legacyPart, bundlePart] = discovery.parts;
+      let bundlesSettled = false;
+      void bundlePart.finally(() => (bundlesSettled = true));
+      const early = await legacyPart;
+      expect(early.signatures.map((s) => s.kind)).toEqual(['legacy-tag']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(bundlesSettled).toBe(false);
+
+      release();
+      const result = await discovery.result;
+      // The whole result lists the parts in order: legacy first, then bundles (as verification expects).
+      expect(result.signatures.map((s) => s.kind)).toEqual(['legacy-tag', 'bundle-referrer']);
+      expect(result.signatures[0]).toBe(early.signatures[0]);
+      expect((await bundlePart).signatures[0]).toBe(result.signatures[1]);
+    });
+  });
+
+  describe('when the digest is not a sha256 digest', () => {
+    it('rejects the result and both parts with INVALID_DIGEST, and leaves no rejection unhandled', async () => {
+      const discovery = startDiscovery(client, repoRef(registry, 'plain/app'), 'sha512:abc', LIMITS);
+      await expect(discovery.result).rejects.toMatchObject({ code: 'INVALID_DIGEST' });
+      for (const part of discovery.parts)
+        await expect(part).rejects.toMatchObject({ code: 'INVALID_DIGEST' });
+      // Nobody awaiting the parts must not crash the process either (vitest fails on unhandled rejections).
+      startDiscovery(client, repoRef(registry, 'plain/app'), 'nonsense', LIMITS).result.catch(
+        () => undefined,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
     });
   });
 });

@@ -11,8 +11,11 @@ import type { AddressInfo, Socket } from 'node:net';
 export type Fault =
   /** Answers nothing until the client gives up (headers never come). */
   | { readonly kind: 'hang' }
-  /** Holds the request until `release` settles, then passes it on to whatever registry is behind by then. */
-  | { readonly kind: 'hold'; readonly release: Promise<unknown> }
+  /**
+   * Holds the request until `release` settles, then passes it on to whatever registry is behind by
+   * then, or answers `thenStatus` (with an empty distribution error body) when one is given.
+   */
+  | { readonly kind: 'hold'; readonly release: Promise<unknown>; readonly thenStatus?: number }
   /** The real headers and the first bytes of the body at once, then nothing more (a stalled transfer). */
   | { readonly kind: 'stall' }
   /** Answers with this status and an empty distribution error body. */
@@ -107,15 +110,20 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     requests.push({ method, path, faulted: armed !== undefined, at: Date.now() });
     const fault = armed?.spec.fault;
     if (fault?.kind === 'hang') return; // the socket is destroyed when the client gives up or on stop
-    if (fault?.kind === 'status') {
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+    if (fault?.kind === 'hold') await fault.release.catch(() => undefined);
+    const status = fault?.kind === 'status' ? fault : fault?.kind === 'hold' ? fault.thenStatus : undefined;
+    if (status !== undefined) {
+      const extra = typeof status === 'object' ? status.headers : undefined;
+      res.writeHead(typeof status === 'object' ? status.status : status, {
+        'content-type': 'application/json',
+        ...extra,
+      });
       return void res.end('{"errors":[]}');
     }
     if (fault?.kind === 'page') {
       res.writeHead(200, { 'content-type': fault.contentType });
       return void res.end(fault.body);
     }
-    if (fault?.kind === 'hold') await fault.release.catch(() => undefined);
     let answer: Upstream;
     try {
       answer = await forward(req, Buffer.concat(chunks));

@@ -14,9 +14,17 @@ const REPOS = [
   'faults/wait',
   'faults/busy',
   'faults/stall',
+  'faults/partial',
   ...Array.from({ length: 8 }, (_, n) => `faults/flight-${n}`),
 ];
 const isManifest = (_method: string, path: string) => /\/manifests\/v1$/.test(path);
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error('timed out waiting for the proxy to see the request');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('when the registry misbehaves', () => {
   let world: FaultWorld;
@@ -136,6 +144,28 @@ describe('when the registry misbehaves', () => {
       expect(world.proxy.requests.filter((r) => r.faulted)).toHaveLength(3);
       world.proxy.heal();
       await expectRecovered(service, ref(3));
+    });
+  });
+
+  describe('and the referrers listing fails after the legacy signature has been read', () => {
+    it('answers REGISTRY_UNAVAILABLE: the signature that verified does not make the half-checked digest VERIFIED', async () => {
+      // Signatures of each format are verified as soon as that format is found (VerificationService),
+      // so here the legacy one verifies while the listing is still held; the listing then fails.
+      const service = await world.startService({ maxRetries: 1 });
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      world.proxy.inject({
+        match: (_method, path) => path.includes('/referrers/'),
+        fault: { kind: 'hold', release: released, thenStatus: 503 },
+      });
+      const reply = service.verify(ref(7));
+      await until(() => world.proxy.requests.some((r) => r.path.includes('/blobs/')));
+      // Time for the layer to arrive and its signature to be verified meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      expectRefusedWith(await reply, 'REGISTRY_UNAVAILABLE');
+      world.proxy.heal();
+      await expectRecovered(service, ref(7));
     });
   });
 
