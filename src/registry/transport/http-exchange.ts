@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { OutboundRefusedError } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
@@ -90,33 +91,14 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
   const onCallerAbort = () => controller.abort();
   ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    const res = await request(req.url, {
-      method: 'GET',
-      headers: req.headers,
-      signal: controller.signal,
-      ...(ctx.dispatcher === undefined ? {} : { dispatcher: ctx.dispatcher }),
-    });
-    const headers = wrapHeaders(res.headers);
-    const respond = (body: Uint8Array): HttpResponse => ({
-      status: res.statusCode,
-      headers,
-      body,
-      url: req.url,
-    });
-    if (isRedirect(res.statusCode)) {
-      await res.body.dump({ limit: MAX_ERROR_BODY_BYTES });
-      return respond(new Uint8Array());
-    }
-    if (res.statusCode < 200 || res.statusCode > 299) {
-      return respond(await readCapped(res.body, MAX_ERROR_BODY_BYTES, 'truncate', req.tooLarge));
-    }
-    const declared = Number(headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > req.maxBodyBytes) {
-      // Announced as too large: refuse before reading a byte.
-      controller.abort();
-      throw req.tooLarge(req.maxBodyBytes);
-    }
-    return respond(await readCapped(res.body, req.maxBodyBytes, 'throw', req.tooLarge));
+    const answer = await exchangeOnce(req, ctx, controller);
+    // undici hands a keep-alive connection back to its pool one event-loop turn after the answer
+    // ended (client-h1.js: "wait a full event loop cycle to reuse this socket"). A request made
+    // before then, such as the next one a caller derives from this answer, finds the connection
+    // busy and opens another: for a cold verification two extra connections per registry, each a
+    // TCP (and, remotely, TLS) handshake. Waiting that one turn here lets the next request reuse it.
+    await nextLoopTurn();
+    return answer;
   } catch (error) {
     if (error instanceof RegistryError) {
       controller.abort();
@@ -148,4 +130,39 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/** The request and its whole (capped) body; errors are classified by {@link exchange}. */
+async function exchangeOnce(
+  req: ExchangeRequest,
+  ctx: ExchangeContext,
+  controller: AbortController,
+): Promise<HttpResponse> {
+  const res = await request(req.url, {
+    method: 'GET',
+    headers: req.headers,
+    signal: controller.signal,
+    ...(ctx.dispatcher === undefined ? {} : { dispatcher: ctx.dispatcher }),
+  });
+  const headers = wrapHeaders(res.headers);
+  const respond = (body: Uint8Array): HttpResponse => ({
+    status: res.statusCode,
+    headers,
+    body,
+    url: req.url,
+  });
+  if (isRedirect(res.statusCode)) {
+    await res.body.dump({ limit: MAX_ERROR_BODY_BYTES });
+    return respond(new Uint8Array());
+  }
+  if (res.statusCode < 200 || res.statusCode > 299) {
+    return respond(await readCapped(res.body, MAX_ERROR_BODY_BYTES, 'truncate', req.tooLarge));
+  }
+  const declared = Number(headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > req.maxBodyBytes) {
+    // Announced as too large: refuse before reading a byte.
+    controller.abort();
+    throw req.tooLarge(req.maxBodyBytes);
+  }
+  return respond(await readCapped(res.body, req.maxBodyBytes, 'throw', req.tooLarge));
 }

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -188,6 +189,52 @@ describe('fetching manifests and blobs from a real registry', () => {
         maxBytes: 1024,
       });
       await expect(failure).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    });
+  });
+
+  describe('when each request follows from the answer before it', () => {
+    const index = buildIndex(
+      FOUR_PLATFORMS.map((p) => buildImage(p, 'oci')),
+      'oci',
+    );
+    beforeAll(async () => {
+      await pushIndex({ url: registry.url }, 'library/chain', index, 'v1');
+    });
+
+    /** Connections a fresh client opens to the registry while `work` runs. */
+    async function connectionsOpenedBy(work: (fresh: RegistryClient) => Promise<unknown>): Promise<number> {
+      const fresh = createRegistryClient(testRegistryConfig({ insecureRegistries: [registry.host] }));
+      let opened = 0;
+      const port = Number(new URL(registry.url).port);
+      const count = (message: unknown) => {
+        const { connectParams } = message as { connectParams: { port: string | number } };
+        if (Number(connectParams.port) === port) opened += 1;
+      };
+      subscribe('undici:client:beforeConnect', count);
+      try {
+        await work(fresh);
+      } finally {
+        unsubscribe('undici:client:beforeConnect', count);
+      }
+      return opened;
+    }
+
+    it('reuses one connection for a chain, and opens a second only for a second request at once', async () => {
+      const repo = { registry: registry.host, repository: 'library/chain' };
+      const [first, second] = index.images.map((image) => image.digest);
+      // Each request is made as soon as the answer before it is in. undici frees a connection only
+      // one event-loop turn after its answer, so unless the client waits for that, each step opens one.
+      const chain = await connectionsOpenedBy(async (fresh) => {
+        await fresh.fetchManifest(repo, 'v1');
+        await fresh.fetchManifest(repo, first!);
+        await fresh.fetchManifest(repo, second!);
+      });
+      expect(chain).toBe(1);
+      const fork = await connectionsOpenedBy(async (fresh) => {
+        await fresh.fetchManifest(repo, 'v1');
+        await Promise.all([fresh.fetchManifest(repo, first!), fresh.fetchManifest(repo, second!)]);
+      });
+      expect(fork).toBe(2);
     });
   });
 });
