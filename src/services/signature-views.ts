@@ -48,9 +48,10 @@ const SIMPLE_SIGNING_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
- * Describes a signature. The certificate and timestamp views are getters, computed when read: they
- * parse X.509 and ASN.1, and a query asking only for `format` must not pay for that (the bench
- * showed certificate parsing dominating warm queries). Callers read each at most once per request.
+ * Describes a signature. The certificate, transparency-log and timestamp views are getters, computed
+ * when read: they decode base64 and parse X.509, ASN.1 and log entries, and a query asking only for
+ * `format` must not pay for that (the bench showed certificate parsing dominating warm queries).
+ * Callers read each at most once per request.
  */
 export function describeSignature(signature: DiscoveredSignature): SignatureView {
   switch (signature.kind) {
@@ -65,15 +66,16 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
         get certificate() {
           return certificateView(signature.certificatePem, signature.chainPem);
         },
-        transparencyLog:
-          signature.rekorBundle === undefined
+        get transparencyLog() {
+          return signature.rekorBundle === undefined
             ? undefined
             : {
                 logIndex: String(signature.rekorBundle.logIndex),
                 logId: signature.rekorBundle.logId,
                 integratedTime: secondsToDate(signature.rekorBundle.integratedTime),
                 ...entryKind(signature.rekorBundle.body),
-              },
+              };
+        },
         get timestamps() {
           return [
             ...tlogTimestamp(signature.rekorBundle?.integratedTime),
@@ -89,21 +91,9 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
 }
 
 function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-referrer' }>): SignatureView {
-  const bundle = record(signature.bundle);
-  const material = record(bundle.verificationMaterial);
-  const leaf = base64Field(record(material.certificate).rawBytes);
-  const chainCerts = array(record(material.x509CertificateChain).certificates).flatMap(
-    (c) => base64Field(record(c).rawBytes) ?? [],
-  );
-  const [first, ...rest] = leaf !== undefined ? [leaf] : chainCerts;
-  const entry = record(array(material.tlogEntries)[0]);
-  const kindVersion = record(entry.kindVersion);
-  const integrated = Number(entry.integratedTime);
-  const logIdB64 = base64Field(record(entry.logId).keyId);
-  const timestamps = () =>
-    array(record(material.timestampVerificationData).rfc3161Timestamps).flatMap((t) =>
-      rfc3161Timestamp(base64Field(record(t).signedTimestamp)),
-    );
+  const material = () => record(record(signature.bundle).verificationMaterial);
+  const entry = () => record(array(material().tlogEntries)[0]);
+  const integratedTime = () => Number(entry().integratedTime);
   return {
     format: 'SIGSTORE_BUNDLE',
     digest: signature.manifestDigest,
@@ -112,22 +102,33 @@ function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-
     payloadType: signature.payloadType,
     annotations: signature.claims.optional,
     get certificate() {
+      const leaf = base64Field(record(material().certificate).rawBytes);
+      const chainCerts = array(record(material().x509CertificateChain).certificates).flatMap(
+        (c) => base64Field(record(c).rawBytes) ?? [],
+      );
+      const [first, ...rest] = leaf !== undefined ? [leaf] : chainCerts;
       return first === undefined
         ? undefined
         : certificateFromDer(first, leaf !== undefined ? chainCerts : rest);
     },
-    transparencyLog:
-      entry.logIndex === undefined
-        ? undefined
-        : {
-            logIndex: String(entry.logIndex),
-            logId: logIdB64 === undefined ? '' : Buffer.from(logIdB64).toString('hex'),
-            integratedTime: secondsToDate(integrated),
-            kind: typeof kindVersion.kind === 'string' ? kindVersion.kind : undefined,
-            kindVersion: typeof kindVersion.version === 'string' ? kindVersion.version : undefined,
-          },
+    get transparencyLog() {
+      const logged = entry();
+      if (logged.logIndex === undefined) return undefined;
+      const kindVersion = record(logged.kindVersion);
+      const logIdB64 = base64Field(record(logged.logId).keyId);
+      return {
+        logIndex: String(logged.logIndex),
+        logId: logIdB64 === undefined ? '' : Buffer.from(logIdB64).toString('hex'),
+        integratedTime: secondsToDate(integratedTime()),
+        kind: typeof kindVersion.kind === 'string' ? kindVersion.kind : undefined,
+        kindVersion: typeof kindVersion.version === 'string' ? kindVersion.version : undefined,
+      };
+    },
     get timestamps() {
-      return [...tlogTimestamp(integrated), ...timestamps()];
+      const rfc3161 = array(record(material().timestampVerificationData).rfc3161Timestamps).flatMap((t) =>
+        rfc3161Timestamp(base64Field(record(t).signedTimestamp)),
+      );
+      return [...tlogTimestamp(integratedTime()), ...rfc3161];
     },
   };
 }

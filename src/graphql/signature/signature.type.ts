@@ -90,13 +90,17 @@ export class Signature {
   @Field(() => GraphQLJSON, { nullable: true, description: 'Signed annotations (cosign `-a key=value`).' })
   annotations?: Record<string, unknown>;
 
-  @Field(() => TlogEntry, { nullable: true })
-  transparencyLog?: TlogEntry;
-
-  /** The service view behind this object; certificate and timestamps are read from it lazily. */
+  /** The service view behind this object; log entry, certificate and timestamps are read from it lazily. */
   view!: SignatureView;
 
   /** Parsed only when asked for: X.509 parsing is the expensive part of describing a signature. */
+  /** Decoded only when asked for (the legacy entry's body is base64 JSON). */
+  @Field(() => TlogEntry, { nullable: true })
+  get transparencyLog(): TlogEntry | undefined {
+    const entry = this.view.transparencyLog;
+    return entry === undefined ? undefined : TlogEntry.from(entry);
+  }
+
   @Field(() => Certificate, { nullable: true })
   get certificate(): Certificate | undefined {
     const certificate = this.view.certificate;
@@ -116,7 +120,6 @@ export class Signature {
       dockerManifestDigest: view.dockerManifestDigest ?? '',
       payloadType: view.payloadType,
       annotations: view.annotations,
-      transparencyLog: view.transparencyLog === undefined ? undefined : TlogEntry.from(view.transparencyLog),
       view,
     });
   }
