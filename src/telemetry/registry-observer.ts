@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { context, SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { ExchangeObserver, ObservedExchange } from '../registry/index.js';
 import { Attr } from './attributes.js';
 import { metrics } from './metrics.js';
 import { errorType, recordFailure, tracer } from './tracer.js';
+import { isTracingEnabled } from './tracing-state.js';
 
 /** What may be recorded about an upstream URL. */
 export interface RegistryUrlSummary {
@@ -65,41 +66,49 @@ function safeDecode(segment: string): string {
 export function createRegistryObserver(): ExchangeObserver {
   return {
     exchangeStarted(exchange: ObservedExchange) {
-      const url = summarizeRegistryUrl(exchange.url);
-      const attributes: Attributes = {
-        [Attr.HTTP_METHOD]: exchange.method,
-        [Attr.SERVER_ADDRESS]: url.host,
-        [Attr.SERVER_PORT]: url.port,
-        [Attr.URL_SCHEME]: url.scheme,
-        [Attr.REGISTRY_OPERATION]: url.operation,
-      };
-      if (url.repository !== undefined) attributes[Attr.REGISTRY_REPOSITORY] = url.repository;
-      if (url.template !== undefined) attributes[Attr.URL_TEMPLATE] = url.template;
-      if (exchange.attempt > 0) attributes[Attr.HTTP_RESEND_COUNT] = exchange.attempt;
-      const name = url.template === undefined ? exchange.method : `${exchange.method} ${url.template}`;
-      const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
       const started = performance.now();
-      const host = metrics().registryHosts.value(
-        url.port === 443 || url.port === 80 ? url.host : `${url.host}:${url.port}`,
-      );
-
+      const host = metrics().registryHosts.value(hostLabel(exchange.url));
+      // With tracing off the span would be a no-op: its attributes are not even worked out.
+      const span = isTracingEnabled() ? startExchangeSpan(exchange) : undefined;
       return (outcome) => {
         metrics().registryDuration.observe({ host }, (performance.now() - started) / 1000);
         if ('status' in outcome) {
           metrics().registryRequests.inc({ host, status: String(outcome.status) });
-          span.setAttribute(Attr.HTTP_STATUS, outcome.status);
+          span?.setAttribute(Attr.HTTP_STATUS, outcome.status);
           // 401 is the normal first step of the auth handshake and 404 a normal "no signatures": only
           // server errors mark the span failed; the status attribute tells the rest.
           if (outcome.status >= 500) {
-            span.setAttribute(Attr.ERROR_TYPE, String(outcome.status));
-            span.setStatus({ code: SpanStatusCode.ERROR });
+            span?.setAttribute(Attr.ERROR_TYPE, String(outcome.status));
+            span?.setStatus({ code: SpanStatusCode.ERROR });
           }
         } else {
           metrics().registryRequests.inc({ host, status: errorType(outcome.error) });
-          recordFailure(span, outcome.error);
+          if (span !== undefined) recordFailure(span, outcome.error);
         }
-        span.end();
+        span?.end();
       };
     },
   };
+}
+
+/** The metrics label: the host, with its port unless it is 80 or 443 (as in the span's attributes). */
+function hostLabel(url: URL): string {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return port === 443 || port === 80 ? url.hostname : `${url.hostname}:${port}`;
+}
+
+function startExchangeSpan(exchange: ObservedExchange): Span {
+  const url = summarizeRegistryUrl(exchange.url);
+  const attributes: Attributes = {
+    [Attr.HTTP_METHOD]: exchange.method,
+    [Attr.SERVER_ADDRESS]: url.host,
+    [Attr.SERVER_PORT]: url.port,
+    [Attr.URL_SCHEME]: url.scheme,
+    [Attr.REGISTRY_OPERATION]: url.operation,
+  };
+  if (url.repository !== undefined) attributes[Attr.REGISTRY_REPOSITORY] = url.repository;
+  if (url.template !== undefined) attributes[Attr.URL_TEMPLATE] = url.template;
+  if (exchange.attempt > 0) attributes[Attr.HTTP_RESEND_COUNT] = exchange.attempt;
+  const name = url.template === undefined ? exchange.method : `${exchange.method} ${url.template}`;
+  return tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
 }
