@@ -20,6 +20,13 @@ export type JsonObject = { readonly [key: string]: unknown };
  */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * fatal: invalid UTF-8 is refused rather than replaced, so we never read different text than was signed.
+ * ignoreBOM: a BOM is kept and then rejected by JSON.parse, as Go's decoder rejects it.
+ * Shared: a call without `{ stream: true }` starts from a fresh state, also after one that threw.
+ */
+const STRICT_UTF8_KEEPING_BOM = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Parses untrusted bytes: size-capped, strict UTF-8 (no BOM), depth-capped. */
 export function parseUntrustedJson(bytes: Uint8Array, what: string, maxBytes: number): unknown {
   if (bytes.length > maxBytes) {
@@ -30,9 +37,7 @@ export function parseUntrustedJson(bytes: Uint8Array, what: string, maxBytes: nu
   }
   let text: string;
   try {
-    // fatal: invalid UTF-8 is refused rather than replaced, so we never read different text than was signed.
-    // ignoreBOM: a BOM is kept and then rejected by JSON.parse, as Go's decoder rejects it.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = STRICT_UTF8_KEEPING_BOM.decode(bytes);
   } catch {
     throw malformed(`${what} is not valid UTF-8`);
   }

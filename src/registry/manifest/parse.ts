@@ -24,11 +24,17 @@ function unsupported(message: string): RegistryError {
   return new RegistryError('UNSUPPORTED_MEDIA_TYPE', message);
 }
 
+/**
+ * One decoder for every manifest: a call without `{ stream: true }` starts from a fresh state (also
+ * after a call that threw), so sharing it is safe, and constructing one per manifest is not free.
+ */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeJson(bytes: Uint8Array): JsonObject {
   let text: string;
   try {
     // fatal: invalid UTF-8 is refused rather than silently replaced, so what we parse is what was hashed.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = STRICT_UTF8.decode(bytes);
   } catch {
     throw invalid('manifest is not valid UTF-8');
   }

@@ -1,4 +1,5 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { OutboundRefusedError } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
@@ -57,27 +58,40 @@ function isRedirect(status: number): boolean {
 
 /**
  * Reads `body` into memory, refusing more than `limit` bytes while streaming. Content-Length is not
- * trusted (it may be absent or wrong); the running count is what stops the read.
+ * trusted (it may be absent or wrong); the running count is what stops the read. Read with 'data'
+ * events rather than `for await`: the async iterator costs a promise and several ticks per chunk, on
+ * every registry answer.
  */
-async function readCapped(
-  body: AsyncIterable<Buffer>,
+function readCapped(
+  body: Readable,
   limit: number,
   onOver: 'throw' | 'truncate',
   tooLarge: (limit: number) => RegistryError,
 ): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    if (total + chunk.length > limit) {
-      if (onOver === 'throw') throw tooLarge(limit);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => resolve(new Uint8Array(Buffer.concat(chunks, total)));
+    const onData = (chunk: Buffer) => {
+      if (total + chunk.length <= limit) {
+        chunks.push(chunk);
+        total += chunk.length;
+        return;
+      }
+      // Stop here: destroying the stream means the rest is never downloaded.
+      body.off('data', onData);
+      body.off('end', done);
+      body.destroy();
+      if (onOver === 'throw') return reject(tooLarge(limit));
       chunks.push(chunk.subarray(0, limit - total));
       total = limit;
-      break; // leaving the loop destroys the stream: the rest is never downloaded
-    }
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  return new Uint8Array(Buffer.concat(chunks, total));
+      done();
+    };
+    body.on('data', onData);
+    body.once('end', done);
+    // A timeout, an abort or a broken connection: the caller classifies it.
+    body.on('error', reject);
+  });
 }
 
 export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Promise<HttpResponse> {

@@ -170,6 +170,30 @@ describe('registry faults', () => {
     });
   });
 
+  describe('when an error answer is huge', () => {
+    it('reads only its first 64 KiB and still reports the status for what it is', async () => {
+      let sent = 0;
+      fake.handle((_req, res) => {
+        res.writeHead(404, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+        res.on('error', () => undefined);
+        const chunk = Buffer.alloc(16 * 1024, 0x20);
+        const pump = () => {
+          while (sent < 8 * 1024 * 1024 && !res.destroyed) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      });
+      await expect(client.fetchManifest(repo(), 'latest')).rejects.toMatchObject({
+        code: 'MANIFEST_UNKNOWN',
+      });
+      // The reader stopped early: far less than the 8 MiB on offer was ever written to the socket.
+      expect(sent).toBeLessThan(4 * 1024 * 1024);
+    });
+  });
+
   describe('when a manifest is larger than 4 MiB', () => {
     it('refuses it with MANIFEST_TOO_LARGE, also when no Content-Length announces it', async () => {
       const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
