@@ -22,7 +22,11 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
   // `JSON.stringify` hands the replacer the result of `toJSON` (a Buffer's `{type, data}`, a Date's
   // string); the holder still has the original, which is what decides the encoding.
   const original = (this as Record<string, unknown>)[key];
-  if (original instanceof Uint8Array) return { [TAG]: 'bytes', v: Buffer.from(original).toString('base64') };
+  if (original instanceof Uint8Array) {
+    // A view over the same memory, not `Buffer.from(original)`, which would copy it first.
+    const view = Buffer.from(original.buffer, original.byteOffset, original.byteLength);
+    return { [TAG]: 'bytes', v: view.toString('base64') };
+  }
   if (original instanceof Date) return { [TAG]: 'date', v: original.toISOString() };
   if (isPlainObject(value) && Object.hasOwn(value, TAG)) return { [TAG]: 'object', v: Object.entries(value) };
   return value;
