@@ -93,7 +93,6 @@ export class Signature {
   /** The service view behind this object; log entry, certificate and timestamps are read from it lazily. */
   view!: SignatureView;
 
-  /** Parsed only when asked for: X.509 parsing is the expensive part of describing a signature. */
   /** Decoded only when asked for (the legacy entry's body is base64 JSON). */
   @Field(() => TlogEntry, { nullable: true })
   get transparencyLog(): TlogEntry | undefined {
@@ -101,6 +100,7 @@ export class Signature {
     return entry === undefined ? undefined : TlogEntry.from(entry);
   }
 
+  /** Parsed only when asked for: X.509 parsing is the expensive part of describing a signature. */
   @Field(() => Certificate, { nullable: true })
   get certificate(): Certificate | undefined {
     const certificate = this.view.certificate;
