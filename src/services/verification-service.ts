@@ -112,26 +112,25 @@ export class VerificationService {
     policy: Policy,
   ): Promise<DigestVerification> {
     const compiled = compilePolicy(policy);
-    const discovery = this.discovery(repo, digest);
-    const outcomes = discovery.parts.map(async (part) => {
-      const found = await part;
-      if (found.signatures.length === 0) return [];
-      await afterPendingIo();
-      return verifySignatures(found.signatures, digest, compiled, this.options.trustRoot);
-    });
-    // A failed discovery fails the verification through `result`; the outcomes are then not needed.
-    for (const outcome of outcomes) void outcome.catch(() => undefined);
-    const found = await discovery.result;
-    const verified = (await Promise.all(outcomes)).flat();
-    // By construction `result.signatures` is the parts' signatures in this order; checked anyway,
-    // because a verdict must never rest on outcomes of signatures other than the ones reported.
-    if (
-      verified.length !== found.signatures.length ||
-      verified.some((outcome, n) => outcome.signature !== found.signatures[n])
-    ) {
-      throw new Error('verification outcomes do not match the discovered signatures');
-    }
-    return summarizeDigest(found.subjectDigest, verified, found.problems);
+    // The verdict is summed up over exactly the parts' own findings, and only once every part is
+    // in: a format that failed rejects this whole verification (Promise.all), however far the other
+    // format got.
+    const parts = await Promise.all(
+      this.discovery(repo, digest).parts.map(async (part) => {
+        const found = await part;
+        if (found.signatures.length === 0) return { found, verified: [] };
+        await afterPendingIo();
+        return {
+          found,
+          verified: verifySignatures(found.signatures, digest, compiled, this.options.trustRoot),
+        };
+      }),
+    );
+    return summarizeDigest(
+      digest,
+      parts.flatMap((p) => p.verified),
+      parts.flatMap((p) => p.found.problems),
+    );
   }
 
   /**
