@@ -31,9 +31,7 @@ const API_PATH = /^\/v2\/(.+)\/(manifests|blobs|referrers|tags)\/[^/]*$/;
  * be a credential too. Userinfo (`user:pass@`) is never read.
  */
 export function summarizeRegistryUrl(url: URL): RegistryUrlSummary {
-  const scheme = url.protocol.replace(/:$/, '');
-  const port = url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port);
-  const base = { scheme, host: url.hostname, port };
+  const base = { scheme: url.protocol.replace(/:$/, ''), host: url.hostname, port: portOf(url) };
   if (url.pathname === '/v2/' || url.pathname === '/v2') {
     return { ...base, operation: 'ping', repository: undefined, template: '/v2/' };
   }
@@ -91,9 +89,14 @@ export function createRegistryObserver(): ExchangeObserver {
   };
 }
 
-/** The metrics label: the host, with its port unless it is 80 or 443 (as in the span's attributes). */
+/** The port asked for, the scheme's default when the URL names none. */
+function portOf(url: URL): number {
+  return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+}
+
+/** The metrics label: the host, with its port unless it is 80 or 443. */
 function hostLabel(url: URL): string {
-  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  const port = portOf(url);
   return port === 443 || port === 80 ? url.hostname : `${url.hostname}:${port}`;
 }
 
