@@ -111,15 +111,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     const fault = armed?.spec.fault;
     if (fault?.kind === 'hang') return; // the socket is destroyed when the client gives up or on stop
     if (fault?.kind === 'hold') await fault.release.catch(() => undefined);
-    const status = fault?.kind === 'status' ? fault : fault?.kind === 'hold' ? fault.thenStatus : undefined;
-    if (status !== undefined) {
-      const extra = typeof status === 'object' ? status.headers : undefined;
-      res.writeHead(typeof status === 'object' ? status.status : status, {
-        'content-type': 'application/json',
-        ...extra,
-      });
-      return void res.end('{"errors":[]}');
-    }
+    const answerWith = (status: number, headers?: Record<string, string>) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end('{"errors":[]}');
+    };
+    if (fault?.kind === 'status') return answerWith(fault.status, fault.headers);
+    if (fault?.kind === 'hold' && fault.thenStatus !== undefined) return answerWith(fault.thenStatus);
     if (fault?.kind === 'page') {
       res.writeHead(200, { 'content-type': fault.contentType });
       return void res.end(fault.body);
