@@ -50,7 +50,8 @@ export interface Discovery {
   /**
    * Legacy `.sig` findings, then bundle-referrer findings: the order of `result.signatures`. A part
    * rejects when its format failed (or, like `result`, for an invalid digest or limit). Rejections
-   * here are already handled: a caller that never looks at `parts` causes no unhandled rejection.
+   * of `parts` and of `result` are already handled: a caller that looks at only one of them causes
+   * no unhandled rejection.
    */
   readonly parts: readonly [Promise<Findings>, Promise<Findings>];
 }
@@ -105,6 +106,8 @@ export function startDiscovery(
     signatures: [...legacy.signatures, ...bundles.signatures],
     problems: [...legacy.problems, ...bundles.problems],
   }));
+  // Callers may use only `parts` (verification does) or only `result` (a `signatures` field).
+  void result.catch(() => undefined);
   return { result, parts };
 }
 
