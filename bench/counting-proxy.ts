@@ -38,7 +38,11 @@ export interface CountingProxy {
   stop(): Promise<void>;
 }
 
-export async function startCountingProxy(upstreamUrl: string): Promise<CountingProxy> {
+export async function startCountingProxy(
+  upstreamUrl: string,
+  options: { readonly delayMs?: number } = {},
+): Promise<CountingProxy> {
+  const delayMs = options.delayMs ?? 0;
   const upstream = new URL(upstreamUrl);
   // Keep-alive upstream, as the service's own client keeps its connections: a new TCP connection
   // per proxied request would add a cost the service does not have.
@@ -78,7 +82,9 @@ export async function startCountingProxy(upstreamUrl: string): Promise<CountingP
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
-    req.pipe(forward);
+    // An unread request stays paused, so its (empty) body waits for the pipe however long the delay.
+    if (delayMs > 0) setTimeout(() => req.pipe(forward), delayMs);
+    else req.pipe(forward);
   });
   // The stampede sends 100 concurrent queries; the default backlog is plenty, but keep-alive sockets
   // from many fresh clients must not be capped.

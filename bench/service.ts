@@ -36,19 +36,21 @@ export interface BenchService {
   stop(): Promise<void>;
 }
 
+/** Where a bench service finds the world: the proxy it must reach, and the root it must trust. */
+export interface ServiceWorld {
+  readonly proxyHost: string;
+  readonly trustedRootPath: string;
+}
+
 /**
- * A fresh service (own registry client, own cache, no connections yet) over the world's proxy,
- * trusting the world's private Sigstore. Everything else is the production default from
- * `loadConfig({})` — registry timeouts and retries included (the test helper shortens them, which
- * would turn a slow registry under a stampede into failures production would not have). Logging is
- * silent: writing logs is not what is measured.
+ * The configuration of every bench service: the production defaults `defaults` (from `loadConfig`
+ * of the tree being run), pointed at the world's proxy and trusting the world's private Sigstore.
+ * Registry timeouts and retries stay the defaults (the test helper shortens them, which would turn a
+ * slow registry under a stampede into failures production would not have). Logging is silent:
+ * writing logs is not what is measured. Also used by service-child.ts, with another tree's defaults.
  */
-export async function startBenchService(
-  world: BenchWorld,
-  options: { readonly replayAnswers?: boolean } = {},
-): Promise<BenchService> {
-  const defaults = loadConfig({});
-  const config: Config = {
+export function benchConfig(defaults: Config, world: ServiceWorld): Config {
+  return {
     ...defaults,
     host: '127.0.0.1',
     port: 0,
@@ -56,12 +58,31 @@ export async function startBenchService(
     registry: {
       ...defaults.registry,
       authFile: '/nonexistent/imprimatur-bench/config.json',
-      insecureRegistries: [world.proxy.host],
+      insecureRegistries: [world.proxyHost],
     },
     verification: { ...defaults.verification, trustedRootPath: world.trustedRootPath },
-    // `replayAnswers: false` is IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES=0: every query executed.
-    cache: options.replayAnswers === false ? { ...defaults.cache, responsesMaxEntries: 0 } : defaults.cache,
   };
+}
+
+/**
+ * A fresh service (own registry client, own cache, no connections yet) in this process, configured
+ * by {@link benchConfig} from `loadConfig(options.env ?? {})`.
+ */
+export async function startBenchService(
+  world: BenchWorld,
+  options: {
+    /** false: IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES=0, every query executed. */
+    readonly replayAnswers?: boolean;
+    /** `IMPRIMATUR_*` variables for `loadConfig`, on top of the defaults. */
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
+): Promise<BenchService> {
+  const env = { ...options.env };
+  if (options.replayAnswers === false) env.IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES = '0';
+  const config = benchConfig(loadConfig(env), {
+    proxyHost: world.proxy.host,
+    trustedRootPath: world.trustedRootPath,
+  });
   const server = await createServer(config, { logger: pino({ level: 'silent' }) });
   const { url } = await server.listen();
   return { url, stop: () => server.stop() };

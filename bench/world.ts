@@ -54,9 +54,13 @@ export interface BenchWorld {
   stop(): Promise<void>;
 }
 
-export async function buildWorld(): Promise<BenchWorld> {
+/**
+ * `delayMs` (bench/ab-cold.ts `--delay-ms`): the proxy holds each request that long before forwarding
+ * it, like a registry that many milliseconds away. `npm run bench` always uses 0.
+ */
+export async function buildWorld(options: { readonly delayMs?: number } = {}): Promise<BenchWorld> {
   const registry = await startTestRegistry();
-  const proxy = await startCountingProxy(registry.url);
+  const proxy = await startCountingProxy(registry.url, options);
   const dir = await mkdtemp(join(tmpdir(), 'imprimatur-bench-'));
   const sigstore = createTestSigstore();
   const trustedRootPath = await sigstore.writeTrustedRoot(dir);
