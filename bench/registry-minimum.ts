@@ -27,9 +27,12 @@ export const SEED_MINIMUM_REQUESTS: readonly { readonly request: string; readonl
   { request: 'GET blobs/<sig layer>', why: 'the simple-signing payload the legacy signature is over' },
   {
     request: 'GET referrers/sha256:<hex>',
-    why: 'the referrers API must be asked first; only its 404 allows the tag fallback (OCI 1.1)',
+    why: 'the referrers API must be asked; only its 404 allows reading the tag fallback (OCI 1.1)',
   },
-  { request: 'GET manifests/sha256-<hex>', why: 'the referrers fallback tag: the list of referrers' },
+  {
+    request: 'GET manifests/sha256-<hex>',
+    why: 'the referrers fallback tag: the list of referrers (asked alongside the API, read after its 404)',
+  },
   { request: 'GET manifests/<bundle referrer>', why: 'the referrer manifest: which layer holds the bundle' },
   { request: 'GET blobs/<bundle>', why: 'the Sigstore bundle itself' },
 ];

@@ -63,6 +63,14 @@ export interface RegistryConfig {
   readonly maxManifestBytes: number;
   /** Cap for one signature payload / bundle blob. `IMPRIMATUR_MAX_SIGNATURE_BYTES`, default 1 MiB. */
   readonly maxSignatureBytes: number;
+  /**
+   * `IMPRIMATUR_REGISTRY_REFERRERS_FALLBACK_AHEAD`, default true (absent here: true). Ask for the
+   * referrers tag fallback (`sha256-<hex>`) together with the referrers API instead of after its 404,
+   * except on registries whose API answered before: one round trip less per cold verification on
+   * registries without the API, one extra request the first time a registry with the API is asked.
+   * Results are the same either way (the fallback is read only after a 404).
+   */
+  readonly referrersFallbackAhead?: boolean;
 }
 
 export interface VerificationConfig {
@@ -229,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxRetryAfterMs: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRY_AFTER_MS', 10_000, 0),
       maxManifestBytes: 4 * 1024 * 1024,
       maxSignatureBytes: integer(env, 'IMPRIMATUR_MAX_SIGNATURE_BYTES', 1024 * 1024, 1024),
+      referrersFallbackAhead: boolean(env, 'IMPRIMATUR_REGISTRY_REFERRERS_FALLBACK_AHEAD', true),
     },
     verification: {
       trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,

@@ -3,8 +3,13 @@ import type { RegistryConfig } from '../config/index.js';
 import { createGuardedConnector, OutboundPolicy, type HostResolver } from '../security/index.js';
 import { fetchBlobFrom } from './blobs.js';
 import { resolveEndpoint, validateRepository, type Endpoint } from './endpoint.js';
-import { fetchManifestFrom, type ManifestFetchContext } from './manifests.js';
-import { DEFAULT_REFERRERS_LIMIT, listReferrersFrom } from './referrers/list-referrers.js';
+import { fetchManifestFrom } from './manifests.js';
+import {
+  DEFAULT_REFERRERS_LIMIT,
+  listReferrersFrom,
+  type ReferrersFetchContext,
+} from './referrers/list-referrers.js';
+import { ReferrersSupport } from './referrers/referrers-support.js';
 import { DEFAULT_TAGS_LIMIT, listTagsFrom } from './tags/list-tags.js';
 import { Authenticator } from './transport/authenticator.js';
 import { loadDockerConfig, type CredentialStore } from './transport/docker-config.js';
@@ -74,9 +79,10 @@ export function createRegistryClient(
     insecureRegistries: config.insecureRegistries,
     now,
   });
-  const ctx: ManifestFetchContext = {
+  const ctx: ReferrersFetchContext = {
     transport: new RegistryTransport(http, auth),
     maxManifestBytes: config.maxManifestBytes,
+    support: config.referrersFallbackAhead === false ? undefined : new ReferrersSupport(),
   };
   const locate = (repo: RepositoryRef): [Endpoint, string] => [
     resolveEndpoint(repo.registry, config.insecureRegistries),

@@ -6,6 +6,7 @@ import { fetchManifestFrom, type ManifestFetchContext } from '../manifests.js';
 import { MediaType } from '../media-types.js';
 import type { Descriptor, ReferrersList } from '../types.js';
 import { resolveNextPage } from './link-header.js';
+import type { ReferrersSupport } from './referrers-support.js';
 
 export interface ReferrersQuery {
   readonly artifactType: string | undefined;
@@ -106,8 +107,17 @@ async function viaTagSchema(
   return { descriptors, source: 'tag-fallback', truncated };
 }
 
+export interface ReferrersFetchContext extends ManifestFetchContext {
+  /** Present: the tag-schema fallback may be fetched ahead (see {@link ReferrersSupport}). */
+  readonly support: ReferrersSupport | undefined;
+}
+
+/**
+ * The referrers of `digest`: from the API, or, where the registry answers the API with 404, from the
+ * tag schema (OCI distribution 1.1: a client SHOULD use the API and fall back only then).
+ */
 export async function listReferrersFrom(
-  ctx: ManifestFetchContext,
+  ctx: ReferrersFetchContext,
   endpoint: Endpoint,
   repository: string,
   digest: string,
@@ -118,7 +128,16 @@ export async function listReferrersFrom(
   if (!Number.isSafeInteger(query.limit) || query.limit < 0) {
     throw new RegistryError('INVALID_REQUEST', 'limit must be a non-negative integer');
   }
+  const ahead = ctx.support?.fetchFallbackAhead(endpoint.registry)
+    ? viaTagSchema(ctx, endpoint, repository, subject, query, signal)
+    : undefined;
+  // Handled here so that a fallback nobody ends up reading (the API answered, or failed) is not an
+  // unhandled rejection; awaiting `ahead` below still sees its own outcome.
+  ahead?.catch(() => undefined);
   const answer = await viaApi(ctx, endpoint, repository, subject, query, signal);
-  if (!(answer instanceof NoReferrersApi)) return answer;
-  return viaTagSchema(ctx, endpoint, repository, subject, query, signal);
+  const hasApi = !(answer instanceof NoReferrersApi);
+  ctx.support?.record(endpoint.registry, hasApi);
+  // The fallback fetched ahead is read only now, after the 404, just as if it had been asked for now.
+  if (hasApi) return answer;
+  return ahead ?? viaTagSchema(ctx, endpoint, repository, subject, query, signal);
 }

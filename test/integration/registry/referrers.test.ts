@@ -1,4 +1,7 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegistryConfig } from '../../../src/config/index.js';
 import { createRegistryClient, digestToTag, type RegistryClient } from '../../../src/registry/index.js';
 import {
   buildImage,
@@ -212,5 +215,134 @@ describe('listing referrers through the OCI 1.1 referrers API', () => {
     });
     const failure = client.listReferrers({ registry: fake.host, repository: 'app/x' }, subject);
     await expect(failure).rejects.toMatchObject({ code: 'REGISTRY_PROTOCOL_ERROR' });
+  });
+});
+
+describe('fetching the referrers tag fallback ahead of the API answer', () => {
+  let fake: FakeRegistry;
+  const subject = `sha256:${'b'.repeat(64)}`;
+  const apiPath = `/v2/app/x/referrers/${subject}`;
+  const fallbackPath = `/v2/app/x/manifests/${digestToTag(subject)}`;
+  const listing = (size: number) =>
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.ociIndex,
+      manifests: [
+        { mediaType: MT.ociManifest, digest: `sha256:${'c'.repeat(64)}`, size, artifactType: BUNDLE_TYPE },
+      ],
+    });
+  const index = (res: ServerResponse, size: number) =>
+    void res.writeHead(200, { 'content-type': MT.ociIndex }).end(listing(size));
+  const newClient = (overrides: Partial<Omit<RegistryConfig, 'insecureRegistries'>> = {}) =>
+    createRegistryClient(testRegistryConfig({ insecureRegistries: [fake.host], ...overrides }));
+  const repo = () => ({ registry: fake.host, repository: 'app/x' });
+  const asked = (path: string) => fake.requests.filter((r) => r.path === path).length;
+
+  beforeAll(async () => {
+    fake = await startFakeRegistry();
+  });
+  afterAll(async () => fake?.stop());
+
+  it('asks for the fallback tag while the API is still answering, and reads it after the 404', async () => {
+    let fallbackAsked = (): void => undefined;
+    const fallbackSeen = new Promise<boolean>((resolve) => (fallbackAsked = () => resolve(true)));
+    let seenBeforeApiAnswered: boolean | undefined;
+    fake.handle(async (_req, res, path) => {
+      if (path === apiPath) {
+        // Bounded, so that a client that waits for this answer fails the assertion below instead
+        // of hanging the test.
+        seenBeforeApiAnswered = await Promise.race([fallbackSeen, delay(2_000).then(() => false)]);
+        return void res.writeHead(404).end();
+      }
+      if (path === fallbackPath) {
+        fallbackAsked();
+        return index(res, 7);
+      }
+      res.writeHead(404).end();
+    });
+    const list = await newClient().listReferrers(repo(), subject);
+    expect(seenBeforeApiAnswered).toBe(true);
+    expect(list).toMatchObject({ source: 'tag-fallback', truncated: false });
+    expect(list.descriptors.map((d) => d.size)).toEqual([7]);
+  });
+
+  it('answers from the API when it answers, never from a fallback tag, and stops asking for it', async () => {
+    fake.handle((_req, res, path) => {
+      if (path === apiPath) return index(res, 1);
+      if (path === fallbackPath) return index(res, 9);
+      res.writeHead(404).end();
+    });
+    const client = newClient();
+    for (let n = 0; n < 3; n += 1) {
+      const list = await client.listReferrers(repo(), subject);
+      expect(list.source).toBe('api');
+      expect(list.descriptors.map((d) => d.size)).toEqual([1]);
+    }
+    // Only the first listing, before the registry was known to have the API, asked for it too.
+    expect(asked(apiPath)).toBe(3);
+    expect(asked(fallbackPath)).toBe(1);
+  });
+
+  it('fails with the API error when the API fails, whatever the fallback said', async () => {
+    fake.handle((_req, res, path) => {
+      if (path === apiPath) return void res.writeHead(503).end();
+      if (path === fallbackPath) return index(res, 9);
+      res.writeHead(404).end();
+    });
+    const listing = newClient({ maxRetries: 0 }).listReferrers(repo(), subject);
+    await expect(listing).rejects.toMatchObject({ code: 'REGISTRY_UNAVAILABLE' });
+  });
+
+  it('fails with the fallback error after a 404, as asking afterwards would', async () => {
+    fake.handle((_req, res, path) => {
+      if (path === apiPath) return void res.writeHead(404).end();
+      if (path === fallbackPath) return void res.writeHead(503).end();
+      res.writeHead(404).end();
+    });
+    const listing = newClient({ maxRetries: 0 }).listReferrers(repo(), subject);
+    await expect(listing).rejects.toMatchObject({ code: 'REGISTRY_UNAVAILABLE' });
+  });
+
+  it('lets a fallback nobody reads fail without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      let fallbackFailed = (): void => undefined;
+      const failed = new Promise<void>((resolve) => (fallbackFailed = resolve));
+      fake.handle((_req, res, path) => {
+        if (path === apiPath) return index(res, 1);
+        if (path === fallbackPath) {
+          res.writeHead(503).end();
+          return fallbackFailed();
+        }
+        res.writeHead(404).end();
+      });
+      const list = await newClient({ maxRetries: 0 }).listReferrers(repo(), subject);
+      expect(list.source).toBe('api');
+      await Promise.race([failed, delay(2_000)]);
+      expect(asked(fallbackPath)).toBe(1);
+      // Rejections are reported after the microtask queue drains; give the client's own turn a go.
+      await delay(50);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
+  it('with referrersFallbackAhead off, asks for the fallback only after the 404', async () => {
+    let seenBeforeApiAnswered: boolean | undefined;
+    fake.handle(async (_req, res, path) => {
+      if (path === apiPath) {
+        await delay(100);
+        seenBeforeApiAnswered = asked(fallbackPath) > 0;
+        return void res.writeHead(404).end();
+      }
+      if (path === fallbackPath) return index(res, 7);
+      res.writeHead(404).end();
+    });
+    const list = await newClient({ referrersFallbackAhead: false }).listReferrers(repo(), subject);
+    expect(seenBeforeApiAnswered).toBe(false);
+    expect(list.descriptors.map((d) => d.size)).toEqual([7]);
   });
 });
