@@ -11,9 +11,10 @@ import { timedVerification } from './service.js';
 import { buildWorld, type BenchWorld } from './world.js';
 
 /**
- * `npm run bench:ab -- [--against <git-ref>] [IMPRIMATUR_NAME=value …] [--pairs N] [--delay-ms D]`: is B faster
+ * `npm run bench:ab -- [--against <git-ref>] [NAME=value …] [--pairs N] [--delay-ms D]`: is B faster
  * than A on the cold path? A is the checkout at `<git-ref>` (default: this one) with the default
- * configuration; B is this checkout with the given variables on top. With neither, A and B are the
+ * configuration; B is this checkout with the given environment variables on top (read by
+ * `loadConfig`, and set in B's process, for what reads `process.env` itself, such as `OTEL_*`). With neither, A and B are the
  * same: the spread of that A/A run is the noise floor.
  *
  * Why not two full `npm run bench` runs: on a noisy machine they differ by more than most single
@@ -43,11 +44,11 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === '--against') against = argv[(i += 1)];
     else if (arg === '--pairs') pairs = Number(argv[(i += 1)]);
     else if (arg === '--delay-ms') delayMs = Number(argv[(i += 1)]);
-    else if (arg.startsWith('IMPRIMATUR_') && arg.includes('=')) {
+    else if (/^[A-Z][A-Z0-9_]*=/.test(arg)) {
       env[arg.slice(0, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
     } else
       throw new Error(
-        `expected --against REF, --pairs N or IMPRIMATUR_NAME=value, got ${JSON.stringify(arg)}`,
+        `expected --against REF, --pairs N, --delay-ms D or NAME=value, got ${JSON.stringify(arg)}`,
       );
   }
   if (!Number.isSafeInteger(pairs) || pairs < 1) throw new Error('--pairs must be a positive integer');

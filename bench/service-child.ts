@@ -33,6 +33,9 @@ process.on('message', (request: Request) => {
   const answer = async (): Promise<unknown> => {
     if ('start' in request) {
       const { env, ...world } = request.start;
+      // Also into process.env, for what is read from there directly (OTEL_*, experiments): each side
+      // has its own child, so what B is given never reaches A.
+      Object.assign(process.env, env);
       current = await createServer(benchConfig(loadConfig({ ...env }), world), {
         logger: pino({ level: 'silent' }),
       });
