@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import type { Config } from '../src/config/index.js';
 import type { ImprimaturServer } from '../src/server.js';
-import { benchConfig, type ServiceWorld } from './service.js';
+import { benchConfig, type ServiceWorld } from './service-config.js';
 
 /**
  * A child process that starts and stops bench services of one source tree on request (see

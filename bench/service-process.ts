@@ -18,7 +18,12 @@ export interface ServiceProcess {
  * go one at a time, so each answer is the answer to the last request.
  */
 export async function startServiceProcess(world: BenchWorld, root: string): Promise<ServiceProcess> {
-  const child: ChildProcess = fork(CHILD, [root], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  // In the checkout's own directory: tsx applies the tsconfig it finds there (decorators) to its `src/`.
+  const child: ChildProcess = fork(CHILD, [root], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`the service process for ${root} exited (code ${String(code)})`);
   });

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { loadConfig, type Config } from '../src/config/index.js';
+import { loadConfig } from '../src/config/index.js';
 import { createServer } from '../src/server.js';
+import { benchConfig } from './service-config.js';
 import { SEED_POLICY, type BenchWorld } from './world.js';
 
 /**
@@ -34,34 +35,6 @@ export const GRAPHQL_HEADERS = {
 export interface BenchService {
   readonly url: string;
   stop(): Promise<void>;
-}
-
-/** Where a bench service finds the world: the proxy it must reach, and the root it must trust. */
-export interface ServiceWorld {
-  readonly proxyHost: string;
-  readonly trustedRootPath: string;
-}
-
-/**
- * The configuration of every bench service: the production defaults `defaults` (from `loadConfig`
- * of the tree being run), pointed at the world's proxy and trusting the world's private Sigstore.
- * Registry timeouts and retries stay the defaults (the test helper shortens them, which would turn a
- * slow registry under a stampede into failures production would not have). Logging is silent:
- * writing logs is not what is measured. Also used by service-child.ts, with another tree's defaults.
- */
-export function benchConfig(defaults: Config, world: ServiceWorld): Config {
-  return {
-    ...defaults,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    registry: {
-      ...defaults.registry,
-      authFile: '/nonexistent/imprimatur-bench/config.json',
-      insecureRegistries: [world.proxyHost],
-    },
-    verification: { ...defaults.verification, trustedRootPath: world.trustedRootPath },
-  };
 }
 
 /**
