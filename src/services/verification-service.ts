@@ -4,6 +4,7 @@ import {
   type Discovery,
   type DiscoveryLimits,
   type DiscoveryResult,
+  type Findings,
 } from '../discovery/index.js';
 import type { VerificationCache } from '../cache/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
@@ -102,9 +103,10 @@ export class VerificationService {
    * Discovers and verifies `digest` under `policy`: the same verdict as `verifyDigest` over the whole
    * discovery, but each format's signatures are verified as soon as that format is found. Legacy
    * `.sig` signatures are usually complete a request or two before bundle referrers, and verifying
-   * them (CPU only, ~1–2 ms each) then fills time otherwise spent waiting for the registry. Each
-   * format's turn comes after the I/O already waiting has been handled, so the other format's next
-   * request goes out first instead of queueing behind the cryptography.
+   * them (CPU only, ~1–2 ms each) then fills time otherwise spent waiting for the registry. While the
+   * other format is still fetching, a format's turn comes after the I/O already waiting has been
+   * handled, so the other format's next request goes out first instead of queueing behind the
+   * cryptography; the last format in is verified at once.
    */
   private async verifyAsFound(
     repo: RepositoryRef,
@@ -115,11 +117,19 @@ export class VerificationService {
     // The verdict is summed up over exactly the parts' own findings, and only once every part is
     // in: a format that failed rejects this whole verification (Promise.all), however far the other
     // format got.
+    const { parts: discovered } = this.discovery(repo, digest);
+    let fetching = discovered.length;
     const parts = await Promise.all(
-      this.discovery(repo, digest).parts.map(async (part) => {
-        const found = await part;
+      discovered.map(async (part) => {
+        let found: Findings;
+        try {
+          found = await part;
+        } finally {
+          fetching -= 1;
+        }
         if (found.signatures.length === 0) return { found, verified: [] };
-        await afterPendingIo();
+        // The turn is for the other format's requests; once every format is in, it would only delay.
+        if (fetching > 0) await afterPendingIo();
         return {
           found,
           verified: verifySignatures(found.signatures, digest, compiled, this.options.trustRoot),
