@@ -107,10 +107,15 @@ const describeA =
   args.against === undefined
     ? `this checkout, defaults`
     : `${args.against} (${git('rev-parse', '--short', args.against)}), defaults`;
-const world = await buildWorld({ delayMs: args.delayMs });
-const sideA = await startServiceProcess(world, rootA);
-const sideB = await startServiceProcess(world, REPO);
+// Everything started is stopped again, the worktree removed, whichever step fails.
+const cleanups: (() => Promise<void>)[] = [removeA];
 try {
+  const world = await buildWorld({ delayMs: args.delayMs });
+  cleanups.unshift(() => world.stop());
+  const sideA = await startServiceProcess(world, rootA);
+  cleanups.unshift(() => sideA.close());
+  const sideB = await startServiceProcess(world, REPO);
+  cleanups.unshift(() => sideB.close());
   // One unrecorded query per side first: JIT warm-up would otherwise count against one side.
   await coldQuery(world, sideA, {});
   await coldQuery(world, sideB, args.env);
@@ -145,8 +150,5 @@ try {
     ].join('\n') + '\n',
   );
 } finally {
-  await sideA.close();
-  await sideB.close();
-  await world.stop();
-  await removeA();
+  for (const cleanup of cleanups) await cleanup();
 }

@@ -33,7 +33,12 @@ export async function startServiceProcess(world: BenchWorld, root: string): Prom
     if (typeof message.error === 'string') throw new Error(`service process: ${message.error}`);
     return message;
   };
-  await next();
+  try {
+    await next();
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
   const ask = async (request: unknown) => {
     const answer = next();
     child.send(request as object);
