@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import nodeCrypto from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestSigstore } from '../../../test/support/sigstore/index.js';
 import { TrustRootError } from '../errors.js';
 import { loadTrustRoot, parseTrustRoot } from './load-trust-root.js';
 
@@ -128,6 +130,33 @@ describe('loadTrustRoot', () => {
         requireCurrentAuthorities: false,
       });
       expect(root.material.certificateAuthorities).toHaveLength(cas.length);
+    });
+  });
+
+  describe('checks its own CA chains once, at load', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it.each([
+      ['a private Sigstore (P-256)', () => parseTrustRoot(createTestSigstore().trustedRoot, 'test')],
+      ['the embedded public-good root (P-384)', () => loadTrustRoot({ trustedRootPath: undefined })],
+    ])('%s: verifications after start-up make none of those checks again', (_name, load) => {
+      const root = load();
+      // node:crypto.verify is what every certificate signature check ends in (through @sigstore/core).
+      const checks = vi.spyOn(nodeCrypto, 'verify');
+      let chained = 0;
+      for (const { certChain } of root.material.certificateAuthorities) {
+        certChain.forEach((certificate, i) => {
+          const issuer = certChain[i + 1];
+          if (issuer === undefined) {
+            if (certificate.subject.equals(certificate.issuer)) expect(certificate.verify()).toBe(true);
+          } else {
+            expect(certificate.verify(issuer)).toBe(true);
+            chained += 1;
+          }
+        });
+      }
+      expect(chained).toBeGreaterThan(0);
+      expect(checks).not.toHaveBeenCalled();
     });
   });
 });

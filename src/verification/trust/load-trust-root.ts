@@ -64,18 +64,41 @@ type CertAuthority = TrustMaterial['certificateAuthorities'][number];
 /**
  * The same trust material with every CA and TSA certificate encoded once, now, at start-up: the
  * chain builder of @sigstore/verify otherwise re-encodes each of them to DER (and rebuilds their
- * keys) on every verification. Only encodings are kept, never a verdict (see EncodedCertificate).
+ * keys) on every verification. The only verdicts kept are the trust root's own certificates' checks
+ * of each other (see EncodedCertificate), and those a chain is built from are made now too.
  */
 function withEncodedCertificates(material: TrustMaterial): TrustMaterial {
-  const encoded = (authority: CertAuthority): CertAuthority => ({
-    ...authority,
-    certChain: authority.certChain.map((certificate) => EncodedCertificate.from(certificate).precompute()),
-  });
+  const encoded = (authority: CertAuthority): CertAuthority => {
+    const certChain = authority.certChain.map((certificate) =>
+      EncodedCertificate.from(certificate).precompute(),
+    );
+    checkChainNow(certChain);
+    return { ...authority, certChain };
+  };
   return {
     ...material,
     certificateAuthorities: material.certificateAuthorities.map(encoded),
     timestampAuthorities: material.timestampAuthorities.map(encoded),
   };
+}
+
+/**
+ * Makes, at start-up, the checks the chain builder makes of every signature's chain above the leaf:
+ * each certificate against the next one in its chain (chains are listed from the issuing CA to the
+ * root), and the last against itself. Their outcomes are remembered (both sides are fixed bytes of
+ * this trust root), so the first verification after start no longer pays for them: with public-good
+ * Fulcio's P-384 keys ~0.85 ms each. Whatever they answer is what the chain builder would have got;
+ * one that throws (a key Node cannot load) is left for verification to fail on, as before, so a CA
+ * nobody chains to cannot stop start-up.
+ */
+function checkChainNow(chain: readonly EncodedCertificate[]): void {
+  chain.forEach((certificate, i) => {
+    try {
+      certificate.verify(chain[i + 1] ?? certificate);
+    } catch {
+      // See above.
+    }
+  });
 }
 
 /** Turns a parsed `trusted_root.json` into trust material; fully offline, never TUF. */
