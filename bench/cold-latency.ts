@@ -9,16 +9,23 @@ export interface ColdLatency {
   /** Median time of one verification query on a service that has seen nothing yet, in ms. */
   readonly serviceMedianMs: number;
   /**
-   * Median time of fetching the same registry objects with a plain client: per sample the faster of
-   * the two replays (dependency waves, or one by one over one connection), so the service is held to
-   * the best a plain client did.
+   * Median time of fetching the same registry objects with a plain client: the median of whichever
+   * replay (dependency waves, or one by one over one connection) has the lower median in this run,
+   * so the service is held to the better of two plain clients.
    */
   readonly plainMedianMs: number;
-  /** service ÷ plain. */
+  /** service ÷ plain: the figure. */
   readonly ratio: number;
   /** Medians of each replay on its own. */
   readonly plainWavesMedianMs: number;
   readonly plainSequentialMedianMs: number;
+  /**
+   * Until 2026-12-02 the plain side was, per sample, the faster of the two replays, and the figure
+   * the median of that. A minimum of two tries is no plain client's time: it reads 3–14 % below
+   * either replay's own median, while the service gets one try. Kept for comparison with older runs.
+   */
+  readonly plainBestOfTwoMedianMs: number;
+  readonly ratioAgainstBestOfTwo: number;
   /**
    * Where the service's time goes (medians): before its first registry request (parsing, planning)
    * and after the last registry answer (verification, serialising the answer).
@@ -43,7 +50,7 @@ export const COLD_SAMPLES = 41;
  */
 export async function measureColdLatency(world: BenchWorld): Promise<ColdLatency> {
   const serviceMs: number[] = [];
-  const plainMs: number[] = [];
+  const bestOfTwoMs: number[] = [];
   const wavesMs: number[] = [];
   const sequentialMs: number[] = [];
   const waveCounts: number[] = [];
@@ -75,17 +82,22 @@ export async function measureColdLatency(world: BenchWorld): Promise<ColdLatency
     const oneByOne = await replaySequentially(world.proxy.url, log);
     wavesMs.push(inWaves);
     sequentialMs.push(oneByOne);
-    plainMs.push(Math.min(inWaves, oneByOne));
+    bestOfTwoMs.push(Math.min(inWaves, oneByOne));
   }
   const serviceMedianMs = median(serviceMs);
-  const plainMedianMs = median(plainMs);
+  const plainWavesMedianMs = median(wavesMs);
+  const plainSequentialMedianMs = median(sequentialMs);
+  const plainMedianMs = Math.min(plainWavesMedianMs, plainSequentialMedianMs);
+  const plainBestOfTwoMedianMs = median(bestOfTwoMs);
   return {
     samples: COLD_SAMPLES,
     serviceMedianMs,
     plainMedianMs,
     ratio: serviceMedianMs / plainMedianMs,
-    plainWavesMedianMs: median(wavesMs),
-    plainSequentialMedianMs: median(sequentialMs),
+    plainWavesMedianMs,
+    plainSequentialMedianMs,
+    plainBestOfTwoMedianMs,
+    ratioAgainstBestOfTwo: serviceMedianMs / plainBestOfTwoMedianMs,
     beforeFirstFetchMedianMs: beforeFirst.length === 0 ? 0 : median(beforeFirst),
     afterLastFetchMedianMs: afterLast.length === 0 ? 0 : median(afterLast),
     waves: median(waveCounts),

@@ -6,7 +6,7 @@ import type { ObservedRequest } from './counting-proxy.js';
  * Fetching exactly what the service fetched, with a plain HTTP client and no work on the answers:
  * the time a cold verification could not go below, on this machine, in this run.
  *
- * Two replays, and the ratio takes the faster one per sample. One by one over a single connection
+ * Two replays, and the ratio takes the one with the lower median. One by one over a single connection
  * pays a round trip per object but never opens a second connection. In dependency waves, what the
  * service fetched concurrently is fetched concurrently: a request goes in the wave after the latest
  * request that had finished before it started (all at once would ignore that a layer digest comes
