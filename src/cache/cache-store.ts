@@ -63,6 +63,9 @@ export interface CacheStoreParts {
  * request), and refuses any stored value its decoder does not accept.
  */
 export class CacheStore {
+  /** Redis writes started by `set` and not yet answered (see `set`). */
+  private readonly sharedWrites = new Set<Promise<boolean>>();
+
   constructor(private readonly parts: CacheStoreParts) {}
 
   async get<T>(
@@ -107,7 +110,14 @@ export class CacheStore {
     }
   }
 
-  /** Stores `value` for `ttlMs` in every tier the namespace lives in; `ttlMs <= 0` stores nothing. */
+  /**
+   * Stores `value` for `ttlMs` in every tier the namespace lives in; `ttlMs <= 0` stores nothing.
+   * Resolves once the memory tier has it. The Redis write is started but not waited for: it is a
+   * network round trip, and a cold verification made ~8 of them one after another on its critical
+   * path. Nothing can read around it: every command goes over the one Redis connection, which Redis
+   * answers in order, so a `get` issued after this call returns sees the value (or Redis failed, which
+   * is a miss, as before). `close` waits for writes still in flight.
+   */
   async set(
     namespace: CacheNamespace,
     keyParts: readonly string[],
@@ -116,11 +126,14 @@ export class CacheStore {
   ): Promise<void> {
     if (!(ttlMs > 0)) return;
     const key = storageKey(namespace, keyParts);
-    const writes: Promise<unknown>[] = [];
-    if (this.usesMemory(namespace)) writes.push(this.parts.memory.set(key, value, ttlMs).catch(() => false));
     const shared = this.usesShared(namespace) ? this.parts.shared : undefined;
-    if (shared !== undefined) writes.push(shared.set(key, value, ttlMs));
-    await Promise.all(writes);
+    if (shared !== undefined) {
+      // SharedTier.set never rejects: a failure is recorded for health and metrics.
+      const write = shared.set(key, value, ttlMs);
+      this.sharedWrites.add(write);
+      void write.finally(() => this.sharedWrites.delete(write));
+    }
+    if (this.usesMemory(namespace)) await this.parts.memory.set(key, value, ttlMs).catch(() => false);
   }
 
   health(): CacheHealth {
@@ -137,7 +150,14 @@ export class CacheStore {
     };
   }
 
+  /** Resolves once the Redis writes started so far are answered (each is bounded by the cache timeout). */
+  async writesSettled(): Promise<void> {
+    await Promise.allSettled(this.sharedWrites);
+  }
+
+  /** Lets the Redis writes in flight finish, then disconnects. */
   async close(): Promise<void> {
+    await this.writesSettled();
     await this.parts.shared?.close();
   }
 

@@ -20,7 +20,12 @@ export interface Cache {
   wrapRegistry(upstream: RegistryClient): RegistryClient;
   /** For the readiness probe and metrics: `degraded` while Redis is unreachable. */
   health(): CacheHealth;
-  /** Disconnects from Redis. */
+  /**
+   * Resolves once the Redis writes started so far are answered (or timed out). Answers do not wait
+   * for them (see `CacheStore.set`); another process reading the same key right after may.
+   */
+  writesSettled(): Promise<void>;
+  /** Lets the Redis writes in flight finish, then disconnects. */
   close(): Promise<void>;
 }
 
@@ -71,6 +76,7 @@ export function createCache(config: CacheConfig, options: CreateCacheOptions): C
         defaultReferrersLimit: DEFAULT_REFERRERS_LIMIT,
       }),
     health: () => store.health(),
+    writesSettled: () => store.writesSettled(),
     close: () => store.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../../../src/cache/index.js';
 import type { RegistryClient, RepositoryRef } from '../../../src/registry/types.js';
@@ -63,6 +64,8 @@ describe('the Redis tier', () => {
     const first = await startProcess();
     const second = await startProcess();
     const fetched = await first.client.fetchManifest(repo, image.digest);
+    // The answer does not wait for the Redis write; another process reading right away might.
+    await first.cache.writesSettled();
     const shared = await second.client.fetchManifest(repo, image.digest);
     expect(proxy.manifestGets()).toBe(1);
     expect(shared.bytes).toBeInstanceOf(Uint8Array);
@@ -75,6 +78,7 @@ describe('the Redis tier', () => {
     const second = await startProcess();
     const digest = sha256Digest(image.config);
     await first.client.fetchBlob(repo, digest, { maxBytes: 1 << 20 });
+    await first.cache.writesSettled();
     const shared = await second.client.fetchBlob(repo, digest, { maxBytes: 1 << 20 });
     expect(proxy.blobGets()).toBe(1);
     expect(shared).toBeInstanceOf(Uint8Array);
@@ -85,6 +89,7 @@ describe('the Redis tier', () => {
     const first = await startProcess();
     const second = await startProcess();
     await first.client.fetchManifest(repo, 'v1');
+    await first.cache.writesSettled();
     const redisKeys = await withRaw((raw) => raw.keys('imprimatur:v1:*'));
     expect(redisKeys.some((key) => key.startsWith('imprimatur:v1:manifest:'))).toBe(true);
     expect(redisKeys.some((key) => key.startsWith('imprimatur:v1:tag:'))).toBe(false);
@@ -134,7 +139,8 @@ describe('the Redis tier', () => {
     it('keeps answering correctly from the registry, reports it, and uses Redis again once it is back', async () => {
       const { cache, client } = await startProcess();
       await client.fetchManifest(repo, image.digest);
-      expect(await redis.dbSize()).toBeGreaterThan(0);
+      // The Redis write is not waited for by the answer (CacheStore.set), so it lands soon after.
+      await eventually(async () => (await redis.dbSize()) > 0);
 
       await redis.kill();
       const during = await client.fetchManifest(repo, other.digest);
@@ -148,7 +154,7 @@ describe('the Redis tier', () => {
       proxy.reset();
       await client.fetchManifest(repo, image.digest);
       expect(proxy.manifestGets()).toBe(1);
-      expect(await redis.dbSize()).toBeGreaterThan(0);
+      await eventually(async () => (await redis.dbSize()) > 0);
       // ...and now it is shared again: a second read is served by Redis.
       await client.fetchManifest(repo, image.digest);
       expect(proxy.manifestGets()).toBe(1);
@@ -162,6 +168,34 @@ describe('the Redis tier', () => {
       expect(during.digest).toBe(image.digest);
       expect(proxy.manifestGets()).toBe(1);
       await redis.restart();
+    });
+  });
+
+  describe('writing to Redis', () => {
+    it('answers without waiting for the write, which still lands, and close() waits for it', async () => {
+      const { cache, client } = await startProcess({ timeoutMs: 10_000 });
+      // Redis holds back every write (reads still answer) until told otherwise.
+      await redis.command('CLIENT PAUSE 60000 WRITE');
+      try {
+        const fetch = client.fetchManifest(repo, image.digest);
+        // A generous bound, not a timing claim: awaiting the write would take the whole pause (or
+        // the 10 s cache timeout).
+        const first = await Promise.race([fetch, delay(3_000).then(() => 'still waiting' as const)]);
+        expect(first).not.toBe('still waiting');
+        expect(await redis.dbSize()).toBe(0);
+        expect(cache.health().status).toBe('ok');
+        const closing = cache.close();
+        let closed = false;
+        void closing.then(() => (closed = true));
+        await delay(100);
+        // close() waits for the write Redis is still holding back.
+        expect(closed).toBe(false);
+        await redis.command('CLIENT UNPAUSE');
+        await closing;
+      } finally {
+        await redis.command('CLIENT UNPAUSE');
+      }
+      expect(await redis.dbSize()).toBeGreaterThan(0);
     });
   });
 
