@@ -63,8 +63,8 @@ export interface CacheStoreParts {
  * request), and refuses any stored value its decoder does not accept.
  */
 export class CacheStore {
-  /** Redis writes started by `set` and not yet answered (see `set`). */
-  private readonly sharedWrites = new Set<Promise<boolean>>();
+  /** Redis writes started by `set` and not yet answered, by key (the latest per key; see `set`). */
+  private readonly sharedWrites = new Map<string, Promise<boolean>>();
 
   constructor(private readonly parts: CacheStoreParts) {}
 
@@ -90,6 +90,9 @@ export class CacheStore {
     }
     const shared = this.usesShared(namespace) ? this.parts.shared : undefined;
     if (shared === undefined) return undefined;
+    // A write of this key still on its way to Redis is waited for, so this process always reads what
+    // it wrote (see `set`).
+    await this.sharedWrites.get(key);
     const read = await shared.get(key);
     switch (read.kind) {
       case 'unavailable':
@@ -114,9 +117,9 @@ export class CacheStore {
    * Stores `value` for `ttlMs` in every tier the namespace lives in; `ttlMs <= 0` stores nothing.
    * Resolves once the memory tier has it. The Redis write is started but not waited for: it is a
    * network round trip, and a cold verification made ~8 of them one after another on its critical
-   * path. Nothing can read around it: every command goes over the one Redis connection, which Redis
-   * answers in order, so a `get` issued after this call returns sees the value (or Redis failed, which
-   * is a miss, as before). `close` waits for writes still in flight.
+   * path. This process never reads around it: a `get` of the same key waits for the write first, so it
+   * sees the value (or Redis failed, which is a miss, as before). Another process may miss it for
+   * that round trip and fetch again. `close` waits for writes still in flight.
    */
   async set(
     namespace: CacheNamespace,
@@ -130,8 +133,10 @@ export class CacheStore {
     if (shared !== undefined) {
       // SharedTier.set never rejects: a failure is recorded for health and metrics.
       const write = shared.set(key, value, ttlMs);
-      this.sharedWrites.add(write);
-      void write.finally(() => this.sharedWrites.delete(write));
+      this.sharedWrites.set(key, write);
+      void write.finally(() => {
+        if (this.sharedWrites.get(key) === write) this.sharedWrites.delete(key);
+      });
     }
     if (this.usesMemory(namespace)) await this.parts.memory.set(key, value, ttlMs).catch(() => false);
   }
@@ -152,7 +157,7 @@ export class CacheStore {
 
   /** Resolves once the Redis writes started so far are answered (each is bounded by the cache timeout). */
   async writesSettled(): Promise<void> {
-    await Promise.allSettled(this.sharedWrites);
+    await Promise.allSettled(this.sharedWrites.values());
   }
 
   /** Lets the Redis writes in flight finish, then disconnects. */

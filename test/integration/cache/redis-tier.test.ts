@@ -197,6 +197,16 @@ describe('the Redis tier', () => {
       }
       expect(await redis.dbSize()).toBeGreaterThan(0);
     });
+    it('reads its own write back at once: a read of the key waits for the write still in flight', async () => {
+      const { cache } = await startProcess({ timeoutMs: 10_000 });
+      const parts = [repo.registry, repo.repository, `sha256:${'d'.repeat(64)}`];
+      for (let n = 0; n < 20; n += 1) {
+        // Not awaited, like an answer that goes on without its write; the read is issued in the same
+        // turn, before keyv has even sent the write to Redis.
+        void cache.store.set('blob', parts, `value ${n}`, 60_000);
+        expect(await cache.store.get('blob', parts, (raw) => raw)).toBe(`value ${n}`);
+      }
+    });
   });
 
   describe('when Redis hangs', () => {
