@@ -85,7 +85,8 @@ function withEncodedCertificates(material: TrustMaterial): TrustMaterial {
 /**
  * Makes, at start-up, the checks the chain builder makes of every signature's chain above the leaf:
  * each certificate against the next one in its chain (chains are listed from the issuing CA to the
- * root), and the last against itself. Their outcomes are remembered (both sides are fixed bytes of
+ * root), and the last against itself when it is self-issued (the only case in which the chain
+ * builder asks that). Their outcomes are remembered (both sides are fixed bytes of
  * this trust root), so the first verification after start no longer pays for them: with public-good
  * Fulcio's P-384 keys ~0.85 ms each. Whatever they answer is what the chain builder would have got;
  * one that throws (a key Node cannot load) is left for verification to fail on, as before, so a CA
@@ -93,8 +94,11 @@ function withEncodedCertificates(material: TrustMaterial): TrustMaterial {
  */
 function checkChainNow(chain: readonly EncodedCertificate[]): void {
   chain.forEach((certificate, i) => {
+    const selfIssued = certificate.subject.equals(certificate.issuer);
+    const issuer = chain[i + 1] ?? (selfIssued ? certificate : undefined);
+    if (issuer === undefined) return;
     try {
-      certificate.verify(chain[i + 1] ?? certificate);
+      certificate.verify(issuer);
     } catch {
       // See above.
     }
