@@ -9,13 +9,14 @@ import {
 } from './discovery-context.js';
 import { OCI_EMPTY_MEDIA_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX } from './media-types.js';
 import { isNotFound, problemFromFailure } from './registry-failures.js';
+import { roleByAnnotation, roleOfBundle, type BundleRole } from './bundle-role.js';
 import { readSigstoreBundle } from './sigstore-bundle.js';
 import type { BundleSignature, DiscoveryProblem } from './types.js';
 import { quote } from './untrusted-json.js';
 
 type ReferrerOutcome =
-  | { readonly signature: BundleSignature }
-  | { readonly problem: DiscoveryProblem }
+  | { readonly role: BundleRole; readonly signature: BundleSignature }
+  | { readonly role: BundleRole; readonly problem: DiscoveryProblem }
   | { readonly notABundle: true };
 
 /**
@@ -40,24 +41,16 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   } catch (error) {
     if (isNotFound(error)) return NOTHING_FOUND;
     const what = `referrers of ${context.subjectDigest}`;
-    return {
-      signatures: [],
-      problems: [problemFromFailure(error, context.subjectDigest, what, context.signal)],
-    };
+    return both(problemFromFailure(error, context.subjectDigest, what, context.signal));
   }
   if (truncated || listed.length > maxSignatures) {
     // Same rule as for legacy layers (and cosign's CVE-2024-29902/29903 fixes): past the cap we read
     // none rather than a subset the registry chose, and say so.
-    return {
-      signatures: [],
-      problems: [
-        {
-          code: 'TOO_MANY_SIGNATURES',
-          message: `${context.subjectDigest} has more than ${maxSignatures} bundle referrers`,
-          source: context.subjectDigest,
-        },
-      ],
-    };
+    return both({
+      code: 'TOO_MANY_SIGNATURES',
+      message: `${context.subjectDigest} has more than ${maxSignatures} bundle referrers`,
+      source: context.subjectDigest,
+    });
   }
   // The listing is the registry's word (and the tag fallback is just an index anyone with push rights
   // writes), so it only tells us where to look: type, subject and content are checked on the manifest.
@@ -76,11 +69,20 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   }
   const outcomes = await mapBounded(candidates, FETCH_CONCURRENCY, (d) => readReferrer(context, d));
   const signatures: BundleSignature[] = [];
+  const attestations: BundleSignature[] = [];
+  const attestationProblems: DiscoveryProblem[] = [];
   for (const outcome of outcomes) {
-    if ('problem' in outcome) problems.push(outcome.problem);
-    else if ('signature' in outcome) signatures.push(outcome.signature);
+    if ('notABundle' in outcome) continue;
+    const attestation = outcome.role === 'attestation';
+    if ('problem' in outcome) (attestation ? attestationProblems : problems).push(outcome.problem);
+    else (attestation ? attestations : signatures).push(outcome.signature);
   }
-  return { signatures, problems };
+  return { signatures, problems, attestations, attestationProblems };
+}
+
+/** A listing that failed or was refused: neither signatures nor attestations can be known. */
+function both(problem: DiscoveryProblem): Findings {
+  return { ...NOTHING_FOUND, problems: [problem], attestationProblems: [problem] };
 }
 
 function invalidListing(digest: string): DiscoveryProblem {
@@ -114,11 +116,14 @@ function listedAsBundle(listed: Descriptor): boolean {
 
 async function readReferrer(context: DiscoveryContext, listed: Descriptor): Promise<ReferrerOutcome> {
   const what = `bundle referrer ${listed.digest}`;
+  // Until the manifest is read, only the listing can say what the referrer claims to be.
+  let claimedRole = roleByAnnotation(listed.annotations);
   const problem = (
     code: DiscoveryProblem['code'],
     message: string,
     source = listed.digest,
   ): ReferrerOutcome => ({
+    role: claimedRole,
     problem: { code, message: `${what}: ${message}`, source },
   });
   try {
@@ -126,6 +131,7 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
       signal: context.signal,
     });
     const { manifest } = fetched;
+    if (manifest.kind === 'image') claimedRole = roleByAnnotation(manifest.annotations);
     if (manifest.kind !== 'image')
       return problem('MALFORMED_SIGNATURE', 'is an index, not an artifact manifest');
     // OCI: without `artifactType`, an artifact's type is its config media type.
@@ -159,12 +165,14 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
       );
     }
     const payload = await fetchPayload(context, layer);
-    if ('problem' in payload) return payload;
+    if ('problem' in payload) return { role: claimedRole, ...payload };
     const contents = readSigstoreBundle(payload.bytes, {
       subjectDigest: context.subjectDigest,
       maxBytes: context.limits.maxPayloadBytes,
     });
     return {
+      // The signed statement, not the annotation beside it, says what the bundle is.
+      role: roleOfBundle(contents.payloadType, contents.claims),
       signature: {
         kind: 'bundle-referrer',
         subjectDigest: context.subjectDigest,
@@ -178,6 +186,6 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
       },
     };
   } catch (error) {
-    return { problem: problemFromFailure(error, listed.digest, what, context.signal) };
+    return { role: claimedRole, problem: problemFromFailure(error, listed.digest, what, context.signal) };
   }
 }

@@ -101,6 +101,7 @@ export function startDiscovery(
     parts = [Promise.reject(error), Promise.reject(error)];
   }
   for (const part of parts) void part.catch(() => undefined);
+  // Attestations found among the referrers stay in `parts`; the result is about signatures only.
   const result = Promise.all(parts).then(([legacy, bundles]) => ({
     subjectDigest: digest,
     signatures: [...legacy.signatures, ...bundles.signatures],

@@ -1,5 +1,5 @@
 import type { Descriptor, RegistryClient, RepositoryRef } from '../registry/types.js';
-import type { DiscoveredSignature, DiscoveryProblem } from './types.js';
+import type { BundleSignature, DiscoveredSignature, DiscoveryProblem } from './types.js';
 
 /** Caps against hostile registries; see {@link discoverSignatures}. */
 export interface DiscoveryLimits {
@@ -23,9 +23,22 @@ export interface DiscoveryContext {
 export interface Findings {
   readonly signatures: readonly DiscoveredSignature[];
   readonly problems: readonly DiscoveryProblem[];
+  /**
+   * Bundle referrers that hold an attestation (an in-toto statement of any predicate type but
+   * cosign's signature predicate), read from the same listing and fetches as the signatures, so one
+   * fetch set serves both questions. Never signatures; attestation discovery picks them up.
+   */
+  readonly attestations: readonly BundleSignature[];
+  /** Referrers that could not be read and say (by annotation) they are attestations: not signature failures. */
+  readonly attestationProblems: readonly DiscoveryProblem[];
 }
 
-export const NOTHING_FOUND: Findings = { signatures: [], problems: [] };
+export const NOTHING_FOUND: Findings = {
+  signatures: [],
+  problems: [],
+  attestations: [],
+  attestationProblems: [],
+};
 
 /**
  * Requests in flight per format. Enough to hide registry latency for the usual one to ten signatures,

@@ -26,10 +26,7 @@ export async function discoverLegacySignatures(context: DiscoveryContext): Promi
     fetched = await context.client.fetchManifest(context.repository, tag, { signal: context.signal });
   } catch (error) {
     if (isNotFound(error)) return NOTHING_FOUND;
-    return {
-      signatures: [],
-      problems: [problemFromFailure(error, tag, `signature manifest ${tag}`, context.signal)],
-    };
+    return only(problemFromFailure(error, tag, `signature manifest ${tag}`, context.signal));
   }
   const { manifest } = fetched;
   if (manifest.kind !== 'image') {
@@ -60,7 +57,7 @@ export async function discoverLegacySignatures(context: DiscoveryContext): Promi
     if ('problem' in outcome) problems.push(outcome.problem);
     else signatures.push(outcome.signature);
   }
-  return { signatures, problems };
+  return { ...NOTHING_FOUND, signatures, problems };
 }
 
 async function readLegacyLayer(
@@ -117,5 +114,5 @@ async function readLegacyLayer(
 }
 
 function only(problem: DiscoveryProblem): Findings {
-  return { signatures: [], problems: [problem] };
+  return { ...NOTHING_FOUND, problems: [problem] };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, pushImage, type BuiltImage } from '../../support/registry/index.js';
 import {
+  COSIGN_SIGN_PREDICATE_TYPE,
   pushBundleReferrer,
   pushLegacySignatures,
   type IssueCertificateOptions,
@@ -129,18 +130,6 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    when: 'the bundle is an attestation by the trusted signer, not a signature',
-    then: 'does not count as a signature of the image',
-    bundle: { predicateType: 'https://slsa.dev/provenance/v1' },
-    expected: [
-      {
-        code: 'MALFORMED_SIGNATURE',
-        message:
-          'bundle is an attestation (predicateType "https://slsa.dev/provenance/v1"), not a cosign image signature',
-      },
-    ],
-  },
-  {
     when: 'the referrers fallback index describes the bundle as go-containerregistry writes it',
     then: 'still finds and verifies it',
     bundle: { fallback: 'ggcr' },
@@ -229,7 +218,52 @@ describe('certificates, timestamps and bundle log entries, through GraphQL', () 
       );
       const v = await verifyOverGraphQL(h.service, `${h.registry.host}/${REPO}@${image.digest}`, POLICY);
       expect(v).toMatchObject({ verified: true, status: 'VERIFIED' });
-      expect(v.signatures.filter((s) => s.verified)).toHaveLength(1);
+      // The attestation is not a signature at all: not even a failed entry.
+      expect(v.signatures).toHaveLength(1);
+      expect(v.signatures[0]?.verified).toBe(true);
+    });
+  });
+
+  describe('when the only referrer is an attestation by the trusted signer', () => {
+    it('is UNSIGNED, since only the cosign sign predicate makes a bundle a signature', async () => {
+      const image = buildImage({ os: 'linux', architecture: 'amd64' });
+      await pushImage(h.target, REPO, image);
+      const identity = h.sigstore.issueCertificate({ san: { email: SAN }, issuer: ISSUER });
+      const predicateType = 'https://slsa.dev/provenance/v1';
+      await pushBundleReferrer(
+        h.target,
+        REPO,
+        image,
+        h.sigstore.signBundle({ imageDigest: image.digest, identity, predicateType }),
+      );
+      const v = await verifyOverGraphQL(h.service, `${h.registry.host}/${REPO}@${image.digest}`, POLICY);
+      expect(v).toMatchObject({
+        verified: false,
+        status: 'UNSIGNED',
+        errors: [{ code: 'NO_SIGNATURES', message: 'no signatures found' }],
+      });
+      expect(v.signatures).toEqual([]);
+    });
+  });
+
+  describe('when a cosign v3 signature statement has no predicate field', () => {
+    it('verifies, as cosign writes it', async () => {
+      const image = buildImage({ os: 'linux', architecture: 'amd64' });
+      await pushImage(h.target, REPO, image);
+      const identity = h.sigstore.issueCertificate({ san: { email: SAN }, issuer: ISSUER });
+      const [algorithm, hex] = image.digest.split(':') as [string, string];
+      const statement = Buffer.from(
+        JSON.stringify({
+          _type: 'https://in-toto.io/Statement/v1',
+          subject: [{ digest: { [algorithm]: hex } }],
+          predicateType: COSIGN_SIGN_PREDICATE_TYPE,
+        }),
+      );
+      const bundle = h.sigstore.signBundle({ imageDigest: image.digest, identity, statement });
+      await pushBundleReferrer(h.target, REPO, image, bundle);
+      const v = await verifyOverGraphQL(h.service, `${h.registry.host}/${REPO}@${image.digest}`, POLICY);
+      expect(v).toMatchObject({ verified: true, status: 'VERIFIED', errors: [] });
+      expect(v.signatures).toHaveLength(1);
     });
   });
 });

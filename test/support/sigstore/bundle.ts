@@ -24,6 +24,11 @@ export type SignBundleOptions = SignerChoice & {
   /** Default: cosign's signature predicate. Anything else makes the bundle an attestation, not a signature. */
   readonly predicateType?: string;
   /**
+   * The exact statement to sign, in place of cosign's signature statement (`imageDigest`,
+   * `annotations` and `predicateType` then only describe it): attestations, odd statements.
+   */
+  readonly statement?: Buffer;
+  /**
    * 'proof-and-set' (default, Rekor v1 as cosign v3 writes), 'proof' (no SET and integratedTime 0,
    * Rekor v2 style: no timestamp without a TSA), 'set' (promise only), 'none' (no tlog entry).
    */
@@ -127,7 +132,8 @@ function tlogEntryJson(entry: TlogEntry, withPromise: boolean, withProof: boolea
 
 export function signBundle(services: SigningServices, options: SignBundleOptions): BundleSignatureArtifact {
   const key = signingKeyOf(options);
-  const statement = cosignSignStatement(options.imageDigest, options.annotations, options.predicateType);
+  const statement =
+    options.statement ?? cosignSignStatement(options.imageDigest, options.annotations, options.predicateType);
   const signature = signWith(key, preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, statement));
   const storedPayload =
     options.payloadOverride !== undefined ? Buffer.from(options.payloadOverride) : statement;
