@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { parseBody, readBody } from '../src/graphql/http/read-body.js';
+import { MAX_REQUEST_BODY_BYTES, parseBody } from '../src/graphql/http/read-body.js';
+import { readRequestBody } from '../src/security/index.js';
 
 /**
  * The throughput ceiling the service is compared with: the same `@apollo/server` (the one installed
@@ -32,7 +33,10 @@ export async function startBareApollo(): Promise<BareApollo> {
   await apollo.start();
   const http: Server = createServer((req, res) => {
     void (async () => {
-      const body = parseBody(await readBody(req), req.headers['content-type']);
+      const body = parseBody(
+        await readRequestBody(req, { maxBytes: MAX_REQUEST_BODY_BYTES, timeoutMs: 30_000 }),
+        req.headers['content-type'],
+      );
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

@@ -147,23 +147,33 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // The Apollo instance needs the http server (to drain it on stop), and the server's handler needs
   // Apollo: the handler is bound once both exist.
   let route: RouteHandler = (_req, res) => sendJsonError(res, 503, 'starting', ErrorCode.SERVICE_UNAVAILABLE);
-  const http = createHttpServer((req, res) => {
-    res.setHeader('x-content-type-options', 'nosniff');
-    // The request's span, trace headers and metrics; the handler (and its error log) runs inside it.
-    void observeHttpRequest(req, res, routeLabel(req.url), () =>
-      Promise.resolve(route(req, res)).catch((error: unknown) => {
-        logger.error({ err: error }, 'unhandled error in HTTP handler');
-        if (!res.headersSent)
-          sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
-        else res.destroy();
-      }),
-    );
-  });
-  // Bounds on how slowly a client may send: headers within 10 s, the whole request (a body of at
-  // most 1 MiB) within 30 s. Node's defaults (60 s / 300 s) let slow clients hold sockets for minutes.
+  // Bounds on how slowly a client may send (IMPRIMATUR_HTTP_*: by default headers within 10 s, the
+  // whole request within 30 s, an idle kept-alive connection closed after 5 s). Node enforces the
+  // first two only when it scans its connections, every `connectionsCheckingInterval` (30 s by
+  // default), so a dribbler was cut at 31 s rather than 10 s; scanning every second (or a tenth of
+  // the shortest limit, when tests use short ones) keeps the documented times true within a second.
   // Responses are not covered: resolving many images legitimately takes as long as registries take.
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 30_000;
+  const timeouts = config.clientTimeouts;
+  const http = createHttpServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeouts.headersMs / 10))),
+    },
+    (req, res) => {
+      res.setHeader('x-content-type-options', 'nosniff');
+      // The request's span, trace headers and metrics; the handler (and its error log) runs inside it.
+      void observeHttpRequest(req, res, routeLabel(req.url), () =>
+        Promise.resolve(route(req, res)).catch((error: unknown) => {
+          logger.error({ err: error }, 'unhandled error in HTTP handler');
+          if (!res.headersSent)
+            sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
+          else res.destroy();
+        }),
+      );
+    },
+  );
   const apollo = await createApollo({ httpServer: http, introspection: config.graphiql, logger });
   // Every request's services run under its deadline as well as its client's connection.
   const services = (signal: AbortSignal) =>
@@ -180,7 +190,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
           generation: () => membership.version,
         })
       : undefined;
-  const graphql = createGraphQLHandler(apollo, services, responses);
+  const graphql = createGraphQLHandler(apollo, services, { responses, bodyTimeoutMs: timeouts.requestMs });
   const graphiql =
     deps.graphiql ??
     createGraphiQLHandler({ onMissingBundle: (err) => logger.warn({ err }, 'GraphiQL page unavailable') });
@@ -190,6 +200,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     readinessChecks: [trustRootCheck(trustRoot), cacheCheck(cache), ...(deps.readinessChecks ?? [])],
     isAccepting: () => ready,
     logger,
+    bodyTimeoutMs: timeouts.requestMs,
   });
 
   route = async (req, res) => {

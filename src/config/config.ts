@@ -28,6 +28,25 @@ export interface Config {
    * every upstream request of that request is cancelled (REQUEST_DEADLINE_EXCEEDED). Default 60000.
    */
   readonly requestDeadlineMs: number;
+  /** How slowly a client may send; see {@link ClientTimeoutsConfig}. */
+  readonly clientTimeouts: ClientTimeoutsConfig;
+}
+
+/**
+ * Bounds on how long one client connection may hold a socket while sending (not while we answer:
+ * resolving many images legitimately takes as long as registries take). A slow client must not be
+ * able to hold sockets for minutes, as Node's defaults (60 s headers, 300 s request) would allow.
+ */
+export interface ClientTimeoutsConfig {
+  /** `IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS`: all request headers within this long of the request's start. Default 10000. */
+  readonly headersMs: number;
+  /**
+   * `IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS`: the whole request, body included, within this long. Default
+   * 30000; at least the headers timeout.
+   */
+  readonly requestMs: number;
+  /** `IMPRIMATUR_HTTP_KEEP_ALIVE_TIMEOUT_MS`: an idle kept-alive connection is closed after this long. Default 5000. */
+  readonly keepAliveMs: number;
 }
 
 export interface RegistryConfig {
@@ -218,6 +237,20 @@ function redisUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function clientTimeouts(env: Env): ClientTimeoutsConfig {
+  const headersMs = integer(env, 'IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestMs = integer(env, 'IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  // Node refuses a headers timeout longer than the request timeout; say so in our words, at start-up.
+  if (headersMs > requestMs) {
+    throw new ConfigError(
+      `IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS (${requestMs})`,
+    );
+  }
+  // 0 would mean "never" to Node, so the floor is above it.
+  const keepAliveMs = integer(env, 'IMPRIMATUR_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000);
+  return { headersMs, requestMs, keepAliveMs };
+}
+
 /** Reads and validates configuration; throws {@link ConfigError} naming the offending variable. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -227,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.IMPRIMATUR_LOG_LEVEL?.trim() || 'info',
     apiTokens: apiTokens(env, 'IMPRIMATUR_API_TOKENS'),
     requestDeadlineMs: integer(env, 'IMPRIMATUR_REQUEST_DEADLINE_MS', 60_000, 100, 600_000),
+    clientTimeouts: clientTimeouts(env),
     registry: {
       authFile: env.IMPRIMATUR_REGISTRY_AUTH_FILE?.trim() || join(homedir(), '.docker', 'config.json'),
       insecureRegistries: hostPatterns(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),

@@ -1,2 +1,8 @@
 export { loadConfig, ConfigError, DEFAULT_HINT_SCAN_MAX_TAGS } from './config.js';
-export type { CacheConfig, Config, RegistryConfig, VerificationConfig } from './config.js';
+export type {
+  CacheConfig,
+  ClientTimeoutsConfig,
+  Config,
+  RegistryConfig,
+  VerificationConfig,
+} from './config.js';

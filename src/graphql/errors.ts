@@ -54,6 +54,8 @@ export enum ErrorCode {
 
   // HTTP-level answers given before a request reaches GraphQL.
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** The body did not arrive within `IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS` (HTTP 408). */
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   /** `IMPRIMATUR_API_TOKENS` is set and the request carried none of them (HTTP 401). */
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   NOT_FOUND = 'NOT_FOUND',

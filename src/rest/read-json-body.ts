@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readRequestBody, RequestBodyLimitError } from '../security/index.js';
 import { RestProblem } from './problem.js';
 
 /**
@@ -7,17 +8,8 @@ import { RestProblem } from './problem.js';
  */
 export const MAX_REST_BODY_BYTES = 64 * 1024;
 
-function tooLarge(): RestProblem {
-  return new RestProblem({
-    status: 413,
-    title: 'Content Too Large',
-    detail: `request body larger than ${MAX_REST_BODY_BYTES} bytes`,
-    code: 'PAYLOAD_TOO_LARGE',
-  });
-}
-
-/** Reads a JSON body, refusing other content types, more than the cap, and text that is not JSON. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** Reads a JSON body, refusing other content types, more than the cap, a body too slow to arrive, and text that is not JSON. */
+export async function readJsonBody(req: IncomingMessage, timeoutMs: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json') {
     // Also what keeps cross-site form posts out: a browser cannot send application/json cross-origin
@@ -29,18 +21,15 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
       code: 'UNSUPPORTED_MEDIA_TYPE',
     });
   }
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > MAX_REST_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > MAX_REST_BODY_BYTES) throw tooLarge();
-    chunks.push(buffer);
+  let body: Buffer;
+  try {
+    body = await readRequestBody(req, { maxBytes: MAX_REST_BODY_BYTES, timeoutMs });
+  } catch (error) {
+    if (error instanceof RequestBodyLimitError) throw bodyProblem(error);
+    throw error;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new RestProblem({
       status: 400,
@@ -49,5 +38,26 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
       code: 'INVALID_JSON',
       invalidParams: [{ name: 'body', reason: 'not valid JSON' }],
     });
+  }
+}
+
+/** Too large (413) or too slow (408): the rest of the body is not read, so the connection closes. */
+function bodyProblem(error: RequestBodyLimitError): RestProblem {
+  switch (error.code) {
+    case 'PAYLOAD_TOO_LARGE':
+      return new RestProblem({
+        status: 413,
+        title: 'Content Too Large',
+        detail: error.message,
+        code: error.code,
+      });
+    case 'REQUEST_TIMEOUT':
+    case 'CLIENT_CLOSED':
+      return new RestProblem({
+        status: 408,
+        title: 'Request Timeout',
+        detail: error.message,
+        code: 'REQUEST_TIMEOUT',
+      });
   }
 }

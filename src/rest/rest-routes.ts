@@ -17,6 +17,8 @@ export interface RestRoutesOptions {
     error(details: { err: unknown }, message: string): void;
     warn(details: { failing: readonly ReadinessResult[] }, message: string): void;
   };
+  /** A request body still arriving this long after reading began is refused with 408. */
+  readonly bodyTimeoutMs: number;
   /** Path of the OpenAPI document; default `openapi/openapi.yaml` of this package. */
   readonly openapiPath?: string;
 }
@@ -111,7 +113,7 @@ export function createRestRoutes(options: RestRoutesOptions) {
     });
     if (path === REST_PATHS.verify) {
       if (method !== 'POST') throw methodNotAllowed('POST');
-      return handleVerify(req, res, options.createServices(abort.signal));
+      return handleVerify(req, res, options.createServices(abort.signal), options.bodyTimeoutMs);
     }
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
     return handleImage(res, options.createServices(abort.signal), imageRefFromPath(path), method);
@@ -129,8 +131,8 @@ export function createRestRoutes(options: RestRoutesOptions) {
       if (res.headersSent) return (void res.destroy(), true);
       const headers: Record<string, string> = {};
       if (problem?.status === 405) headers.allow = problem.detail.slice('use '.length);
-      // An oversized body is not worth reading to the end: close the connection instead.
-      if (problem?.status === 413) headers.connection = 'close';
+      // An oversized or trickling body is not worth reading to the end: close the connection instead.
+      if (problem?.status === 413 || problem?.status === 408) headers.connection = 'close';
       sendProblem(res, problem ?? INTERNAL_PROBLEM, headers);
     }
     return true;

@@ -19,8 +19,9 @@ export async function handleVerify(
   req: IncomingMessage,
   res: ServerResponse,
   services: RequestServices,
+  bodyTimeoutMs: number,
 ): Promise<void> {
-  const request = parseVerifyRequest(await readJsonBody(req));
+  const request = parseVerifyRequest(await readJsonBody(req, bodyTimeoutMs));
   const ref = services.images.parseReference(request.image);
   if (request.platform !== undefined) checkPlatform(request.platform);
   const policy = validatePolicy(request.policy);

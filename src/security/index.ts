@@ -25,3 +25,4 @@ export {
 export { CallerAuthenticator } from './caller-auth.js';
 export { withDeadline } from './request-deadline.js';
 export { redactSecrets } from './redact-secrets.js';
+export { readRequestBody, RequestBodyLimitError, type RequestBodyLimits } from './request-body.js';

@@ -4,7 +4,8 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { GraphQLContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import type { ResponseCache } from '../response-cache/index.js';
-import { parseBody, readBody, RequestBodyError } from './read-body.js';
+import { readRequestBody, RequestBodyLimitError } from '../../security/index.js';
+import { MAX_REQUEST_BODY_BYTES, parseBody, RequestBodyError } from './read-body.js';
 
 export type ContextFactory = (signal: AbortSignal) => GraphQLContext;
 
@@ -42,6 +43,13 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   res.end();
 }
 
+export interface GraphQLHandlerOptions {
+  /** Replays answers that came entirely from the cache to identical requests. */
+  readonly responses?: ResponseCache | undefined;
+  /** A request body still arriving this long after reading began is refused with 408. */
+  readonly bodyTimeoutMs: number;
+}
+
 /**
  * Serves GraphQL over HTTP with Apollo's transport-neutral `executeHTTPGraphQLRequest`: POST with a
  * JSON body, or GET with the operation in the query string. Each request gets its own context (and
@@ -52,8 +60,10 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
 export function createGraphQLHandler(
   apollo: ApolloServer<GraphQLContext>,
   createContext: ContextFactory,
-  responses?: ResponseCache,
+  options: GraphQLHandlerOptions,
 ) {
+  const { responses, bodyTimeoutMs } = options;
+  const bodyLimits = { maxBytes: MAX_REQUEST_BODY_BYTES, timeoutMs: bodyTimeoutMs };
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
     const startedAt = performance.now();
     const abort = new AbortController();
@@ -63,18 +73,25 @@ export function createGraphQLHandler(
     let body: unknown;
     let replayKey: string | undefined;
     try {
-      const raw = await readBody(req);
+      const raw = await readRequestBody(req, bodyLimits);
       replayKey = responses?.keyFor(req, raw, search);
       if (replayKey !== undefined && responses?.replay(replayKey, res, startedAt) !== undefined) return;
       body = parseBody(raw, req.headers['content-type']);
     } catch (error) {
-      if (!(error instanceof RequestBodyError)) throw error;
-      if (error.code === 'PAYLOAD_TOO_LARGE') {
-        // Close the connection: the rest of the oversized body is not worth reading.
-        res.setHeader('connection', 'close');
-        return sendJsonError(res, 413, error.message, ErrorCode.PAYLOAD_TOO_LARGE);
+      if (error instanceof RequestBodyError)
+        return sendJsonError(res, 400, error.message, ErrorCode.BAD_REQUEST);
+      if (!(error instanceof RequestBodyLimitError)) throw error;
+      switch (error.code) {
+        case 'CLIENT_CLOSED':
+          return; // nobody is left to answer
+        case 'PAYLOAD_TOO_LARGE':
+        case 'REQUEST_TIMEOUT':
+          // Close the connection: the rest of an oversized or trickling body is not worth reading.
+          res.setHeader('connection', 'close');
+          return error.code === 'PAYLOAD_TOO_LARGE'
+            ? sendJsonError(res, 413, error.message, ErrorCode.PAYLOAD_TOO_LARGE)
+            : sendJsonError(res, 408, error.message, ErrorCode.REQUEST_TIMEOUT);
       }
-      return sendJsonError(res, 400, error.message, ErrorCode.BAD_REQUEST);
     }
     const execute = () =>
       apollo.executeHTTPGraphQLRequest({

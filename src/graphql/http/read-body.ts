@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { ImprimaturError } from '../../errors/index.js';
 
 /**
@@ -7,28 +6,7 @@ import { ImprimaturError } from '../../errors/index.js';
  */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
-export class RequestBodyError extends ImprimaturError<'PAYLOAD_TOO_LARGE' | 'INVALID_JSON'> {}
-
-/**
- * Reads the body, refusing more than `limit` bytes: up front when `Content-Length` says so, and
- * while streaming when it lies or the body is chunked. Bytes past the limit are never buffered.
- */
-export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new RequestBodyError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > limit)
-      throw new RequestBodyError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
+export class RequestBodyError extends ImprimaturError<'INVALID_JSON'> {}
 
 /**
  * The body as Apollo wants it: parsed JSON for JSON content types, otherwise the raw text (Apollo then

@@ -39,4 +39,33 @@ describe('security configuration', () => {
     expect(config.apiTokens).toEqual(['long-enough-token-0001', 'long-enough-token-0002']);
     expect(config.requestDeadlineMs).toBe(5000);
   });
+
+  it('defaults the client timeouts to 10 s headers, 30 s whole request, 5 s idle keep-alive', () => {
+    expect(loadConfig({}).clientTimeouts).toEqual({
+      headersMs: 10_000,
+      requestMs: 30_000,
+      keepAliveMs: 5_000,
+    });
+    expect(
+      loadConfig({
+        IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS: '1000',
+        IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS: '2000',
+        IMPRIMATUR_HTTP_KEEP_ALIVE_TIMEOUT_MS: '500',
+      }).clientTimeouts,
+    ).toEqual({ headersMs: 1000, requestMs: 2000, keepAliveMs: 500 });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, and a keep-alive of 0 (Node: never)', () => {
+    expect(() =>
+      loadConfig({
+        IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS: '20000',
+        IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS: '10000',
+      }),
+    ).toThrow(
+      /IMPRIMATUR_HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed IMPRIMATUR_HTTP_REQUEST_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ IMPRIMATUR_HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow(
+      /IMPRIMATUR_HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer between 100/,
+    );
+  });
 });
