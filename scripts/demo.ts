@@ -12,11 +12,15 @@
  *
  * Ctrl-C / SIGTERM stops the service and the registry and removes every temporary directory.
  *
- *   npm run demo            # PORT=4100 npm run demo
+ * The registry listens on 127.0.0.1:5000 (REGISTRY_PORT; 0 = any free port), so the README's
+ * quick-start commands can name the demo's images literally.
+ *
+ *   npm run demo            # PORT=4100 REGISTRY_PORT=5100 npm run demo
  */
 // type-graphql reads decorator metadata through this polyfill; it must load before any decorated class.
 import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
@@ -26,11 +30,38 @@ import { REGISTRY_BINARY, startTestRegistry } from '../test/support/registry/ind
 import { createTestSigstore } from '../test/support/sigstore/index.js';
 import { guideText } from './demo/guide.js';
 import { ensureGraphiQLBundle, isExecutable } from './demo/prerequisites.js';
+import { answeredStatus, outcomeLines, type DemoAnswer } from './demo/outcome.js';
 import { demoQueries, type DemoQuery } from './demo/queries.js';
 import { pushDemoWorld } from './demo/world.js';
 
 /** How long stopping may take before the demo exits anyway (a wedged child must not hang the shell). */
 const STOP_TIMEOUT_MS = 10_000;
+
+/** Where the demo registry listens unless REGISTRY_PORT says otherwise: the README's commands name it. */
+const DEFAULT_REGISTRY_PORT = 5000;
+
+/** REGISTRY_PORT, checked like the service's own settings: a bad value names the variable. */
+function registryPort(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_REGISTRY_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new Error(`REGISTRY_PORT must be a port number (0-65535, 0 = any free port), got "${value}"`);
+  }
+  return port;
+}
+
+/**
+ * Fails when something already listens on the port: otherwise the health check of the registry we
+ * start could be answered by that other process, and the demo would push into it.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
 
 /** Things to undo on exit, newest first: the service before the registry it reads from. */
 const cleanups: (() => Promise<void>)[] = [];
@@ -75,19 +106,24 @@ function demoConfig(registryHost: string, trustedRootPath: string, authDir: stri
   };
 }
 
-/** Runs each query over HTTP exactly as printed; the guide is only printed when all give their status. */
+/**
+ * Runs each query over HTTP exactly as printed and prints what it answered as it goes; the guide is
+ * only printed when all give the status they promise.
+ */
 async function selfCheck(graphqlUrl: string, queries: readonly DemoQuery[]): Promise<void> {
+  console.log('demo: running the example queries against the demo world:');
   for (const query of queries) {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: query.text }),
     });
-    const body = (await res.json()) as { data?: { image?: { verification?: { status?: string } } } };
-    const status = body.data?.image?.verification?.status;
+    const answer = (await res.json()) as DemoAnswer;
+    console.log(outcomeLines(query.name, answer).join('\n'));
+    const status = answeredStatus(answer);
     if (status !== query.expectedStatus) {
       throw new Error(
-        `self-check: ${query.name} answered ${status ?? JSON.stringify(body)}, expected ${query.expectedStatus}`,
+        `self-check: ${query.name} answered ${status ?? JSON.stringify(answer)}, expected ${query.expectedStatus}`,
       );
     }
   }
@@ -108,7 +144,14 @@ async function main(): Promise<void> {
   }
   if ((await ensureGraphiQLBundle()) === 'built') console.log('demo: built the GraphiQL bundle into dist/');
 
-  const registry = await startTestRegistry();
+  const port = registryPort(process.env.REGISTRY_PORT);
+  const registry = await assertPortFree(port)
+    .then(() => startTestRegistry({ port }))
+    .catch((error: unknown) => {
+      throw new Error(
+        `the demo registry could not listen on 127.0.0.1:${port} (choose another with REGISTRY_PORT=<port> npm run demo): ${(error as Error).message}`,
+      );
+    });
   cleanups.push(() => registry.stop());
   const dir = await mkdtemp(join(tmpdir(), 'imprimatur-demo-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -22,7 +22,7 @@ function startDemo(port: number): RunningDemo {
   // `node --import tsx` rather than the tsx CLI: one process, so the signal we send is the one the demo gets.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), IMPRIMATUR_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), REGISTRY_PORT: '0', IMPRIMATUR_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -71,6 +71,20 @@ describe('npm run demo', () => {
   it('prints the GraphiQL URL on the chosen port and a curl for the same service', () => {
     expect(demo.output()).toContain(`http://127.0.0.1:${demo.port}/graphql`);
     expect(demo.output()).toMatch(new RegExp(`^curl -s http://127\\.0\\.0\\.1:${demo.port}/graphql `, 'm'));
+  });
+
+  it("prints each example's outcome as it runs it: status, signer identities, cosign's message", () => {
+    const out = demo.output();
+    expect(out).toMatch(
+      /^ {2}VerifyIndex → VERIFIED\n {6}SIMPLE_SIGNING verified: https:\/\/github\.com\/acme\/widget\//m,
+    );
+    expect(out).toMatch(/^ {2}VerifyPlatformDigest → UNSIGNED\n {6}NO_SIGNATURES: no signatures found$/m);
+    expect(out).toMatch(/^ {2}WrongIssuer → FAILED$/m);
+    expect(out).toContain(
+      'ISSUER_MISMATCH: expected issuer value "https://accounts.google.com", got "https://token.actions.githubusercontent.com"',
+    );
+    // Printed before the guide: the outcomes are what the self-check saw, not a later re-run.
+    expect(out.indexOf('VerifyIndex → VERIFIED')).toBeLessThan(out.indexOf('imprimatur demo is running'));
   });
 
   it('answers the printed index query with VERIFIED and both signature formats', async () => {

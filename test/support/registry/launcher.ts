@@ -13,6 +13,8 @@ export interface TestRegistryOptions {
   readonly htpasswdPath?: string;
   /** distribution `auth: token` settings, for the bearer-token flow. */
   readonly token?: { realm: string; service: string; issuer: string; rootCertBundlePath: string };
+  /** Loopback port to listen on; unset or 0 = a free one (tests). The demo fixes it so the README's commands name it. */
+  readonly port?: number;
 }
 
 export interface TestRegistry {
@@ -77,7 +79,7 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
 export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'imprimatur-registry-'));
   const storageRoot = join(dir, 'storage');
-  const port = await freePort();
+  const port = options.port !== undefined && options.port !== 0 ? options.port : await freePort();
   const configPath = join(dir, 'config.yml');
   await writeFile(configPath, configYaml(port, storageRoot, options));
   const child = spawn(REGISTRY_BINARY, ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
