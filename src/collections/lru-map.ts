@@ -24,6 +24,11 @@ export class LruMap<K, V> {
     return this.entries.size;
   }
 
+  /** Sum of the entries' weights (0 without `weigh`). */
+  get totalWeight(): number {
+    return this.weight;
+  }
+
   /** The value, marked as most recently used. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { PolicyError } from '../errors.js';
 import type { Policy } from '../types.js';
+import { checkPolicyLimits } from './policy-limits.js';
 import { compilePolicyRegexp, type PolicyRegexp } from './regexp.js';
 
 /** A validated policy with its regexps compiled and its key decoded, ready for pure evaluation. */
@@ -38,10 +39,12 @@ function decodeKey(pem: string): KeyObject {
 }
 
 /**
- * Validates and compiles a policy. Like cosign, keyless verification needs an identity AND an issuer
+ * Validates and compiles a policy: sizes within `POLICY_LIMITS` (policy-limits.ts), then meaning. Like cosign, keyless verification needs an identity AND an issuer
  * constraint: "signed by anyone Fulcio ever certified" is no policy at all.
  */
 export function compilePolicy(policy: Policy): CompiledPolicy {
+  // Sizes first: nothing below (regexp compiles, key parsing) may run on an oversized policy.
+  checkPolicyLimits(policy);
   const hasIdentity = present(policy.certificateIdentity) || present(policy.certificateIdentityRegexp);
   const hasIssuer = present(policy.certificateOidcIssuer) || present(policy.certificateOidcIssuerRegexp);
   if (present(policy.key)) {

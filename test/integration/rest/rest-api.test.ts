@@ -234,6 +234,15 @@ describe('REST facade', () => {
         'INVALID_POLICY',
       ],
       [
+        'an identity regexp that would compile to thousands of instructions',
+        {
+          image: 'alpine',
+          policy: { ...WALKTHROUGH_POLICY, certificateIdentityRegexp: '\\pL{1000}\\pN{1000}' },
+        },
+        'policy.certificateIdentityRegexp',
+        'INVALID_POLICY',
+      ],
+      [
         'an identity regexp RE2 cannot compile',
         { image: 'alpine', policy: { ...WALKTHROUGH_POLICY, certificateIdentityRegexp: '(unclosed' } },
         'policy.certificateIdentityRegexp',
