@@ -3,6 +3,7 @@ import { Keyv, type DeserializedData } from 'keyv';
 import type { CacheConfig } from '../config/index.js';
 import { DEFAULT_REFERRERS_LIMIT } from '../registry/index.js';
 import type { RegistryClient } from '../registry/types.js';
+import { heldSecrets } from '../security/index.js';
 import { CacheStore, type CacheHealth, type CacheLookupObserver } from './cache-store.js';
 import { CachingRegistryClient } from './caching-registry-client.js';
 import { BoundedMemoryStore } from './memory-store.js';
@@ -82,6 +83,7 @@ export function createCache(config: CacheConfig, options: CreateCacheOptions): C
 }
 
 function connectRedis(url: string, config: CacheConfig, options: CreateCacheOptions): SharedTier {
+  holdRedisPassword(url);
   const client = createClient({
     url,
     // Commands sent while disconnected fail at once instead of queueing: the cache answers without
@@ -105,6 +107,21 @@ function connectRedis(url: string, config: CacheConfig, options: CreateCacheOpti
   // by the client's reconnect strategy.
   client.connect().catch(() => undefined);
   return tier;
+}
+
+/** The Redis password (and `user:password`) are secrets of ours: a client error could quote them. */
+function holdRedisPassword(url: string): void {
+  const { username, password } = new URL(url);
+  if (password === '') return;
+  const decoded = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  heldSecrets.holdCredentials(decoded(username), decoded(password));
+  heldSecrets.holdSecret(password);
 }
 
 function keyvOver(store: BoundedMemoryStore | KeyvRedis<unknown>): Keyv {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ImprimaturError } from '../errors/index.js';
+import { redactSecrets } from '../security/index.js';
 
 /**
  * RFC 9457 problem details, the one error shape of the REST facade (`application/problem+json`).
@@ -47,7 +48,20 @@ export function sendProblem(
   problem: Problem,
   extraHeaders: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ type: 'about:blank', ...problem });
+  // Details quote registries and callers: the last place to keep our secrets out of the answer.
+  const shown: Problem = {
+    ...problem,
+    detail: redactSecrets(problem.detail),
+    ...(problem.invalidParams === undefined
+      ? {}
+      : {
+          invalidParams: problem.invalidParams.map((param) => ({
+            ...param,
+            reason: redactSecrets(param.reason),
+          })),
+        }),
+  };
+  const body = JSON.stringify({ type: 'about:blank', ...shown });
   res.writeHead(problem.status, {
     ...extraHeaders,
     'content-type': 'application/problem+json',

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { heldSecrets } from './held-secrets.js';
 
 /**
  * Optional caller authentication with static bearer tokens (`IMPRIMATUR_API_TOKENS`). Without it,
@@ -14,6 +15,8 @@ export class CallerAuthenticator {
 
   constructor(tokens: readonly string[]) {
     this.digests = tokens.map(sha256);
+    // A caller's token must not show in a log line about the request that carried it.
+    for (const token of tokens) heldSecrets.holdSecret(token);
   }
 
   /** False when no tokens are configured: every caller is let through. */

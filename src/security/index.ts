@@ -24,5 +24,6 @@ export {
 } from './query-limits.js';
 export { CallerAuthenticator } from './caller-auth.js';
 export { withDeadline } from './request-deadline.js';
-export { redactSecrets } from './redact-secrets.js';
+export { REDACTED, redactJsonText, redactSecrets } from './redact-secrets.js';
+export { heldSecrets, HeldSecrets } from './held-secrets.js';
 export { readRequestBody, RequestBodyLimitError, type RequestBodyLimits } from './request-body.js';

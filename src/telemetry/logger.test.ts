@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { traceMixin } from './logger.js';
+import { heldSecrets } from '../security/index.js';
+import { createLogger, traceMixin } from './logger.js';
 import { randomTraceIds, runWithTraceIds } from './trace-context.js';
 
 function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[] } {
@@ -42,5 +43,46 @@ describe('the trace mixin of the JSON logger', () => {
     const { logger, lines } = capture();
     logger.info('outside');
     expect(lines()[0]).not.toHaveProperty('trace_id');
+  });
+});
+
+describe('the JSON logger', () => {
+  it('writes no secret the process holds, in whatever field or spelling it was logged', () => {
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const password = 'logger-test-pa55"word/x';
+    const basic = Buffer.from(`reader:${password}`).toString('base64');
+    heldSecrets.holdCredentials('reader', password);
+    const logger = createLogger('info', {}, sink);
+    logger.warn(
+      {
+        err: new Error(`registry said ${password}`),
+        header: `Basic ${basic}`,
+        url: `/x?p=${encodeURIComponent(password)}`,
+      },
+      `refused ${basic}`,
+    );
+    const line = chunks.join('');
+    const entry = JSON.parse(line) as {
+      msg: string;
+      header: string;
+      err: { message: string; stack: string };
+    };
+    expect(entry.msg).toBe('refused [redacted]');
+    expect(entry.header).toBe('Basic [redacted]');
+    expect(entry.err.message).toBe('registry said [redacted]');
+    for (const secret of [
+      password,
+      basic,
+      encodeURIComponent(password),
+      JSON.stringify(password).slice(1, -1),
+    ]) {
+      expect(line).not.toContain(secret);
+    }
   });
 });

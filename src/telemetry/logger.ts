@@ -1,4 +1,5 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redactJsonText } from '../security/index.js';
 import { currentTraceIds } from './trace-context.js';
 
 /**
@@ -11,7 +12,16 @@ export function traceMixin(): Record<string, string> {
   return ids === undefined ? {} : { trace_id: ids.traceId, span_id: ids.spanId };
 }
 
-/** The service's JSON logger: pino at `level`, with {@link traceMixin}. */
-export function createLogger(level: string, options: Omit<LoggerOptions, 'level' | 'mixin'> = {}): Logger {
-  return pino({ ...options, level, mixin: traceMixin });
+/**
+ * The service's JSON logger: pino at `level`, with {@link traceMixin}, and every line cleaned of the
+ * secrets the process holds (by value, in any encoding: see src/security/held-secrets.ts) as it is
+ * written, whatever field — message, error, stack — carried them.
+ */
+export function createLogger(
+  level: string,
+  options: Omit<LoggerOptions, 'level' | 'mixin'> = {},
+  destination?: DestinationStream,
+): Logger {
+  const settings = { ...options, level, mixin: traceMixin, hooks: { streamWrite: redactJsonText } };
+  return destination === undefined ? pino(settings) : pino(settings, destination);
 }

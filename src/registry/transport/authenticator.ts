@@ -1,3 +1,4 @@
+import { heldSecrets } from '../../security/index.js';
 import { isInsecureHost, type Endpoint } from '../endpoint.js';
 import { errorFromResponse, RegistryError } from '../errors.js';
 import { untilAborted } from './abortable.js';
@@ -280,7 +281,10 @@ export class Authenticator {
     }
     if (res.status !== 200) throw errorFromResponse(res.status, res.body, 'token', what);
     const parsed = parseTokenResponse(res.body, realm.host);
-    this.tokens.set(key, parsed.token, tokenExpiry(obtainedAt, parsed.expiresInSeconds));
+    const expiresAt = tokenExpiry(obtainedAt, parsed.expiresInSeconds);
+    // Registries quote tokens back bare, without `Bearer `: redacted by value from now on.
+    heldSecrets.holdIssuedToken(parsed.token, expiresAt);
+    this.tokens.set(key, parsed.token, expiresAt);
     return parsed.token;
   }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { heldSecrets } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
 
 /**
@@ -104,5 +105,8 @@ export async function loadDockerConfig(path: string): Promise<CredentialStore> {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw configError(path, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, cause);
   }
-  return parseDockerConfig(text, path);
+  const store = parseDockerConfig(text, path);
+  // From now on these passwords are ours to keep out of answers, logs and labels, in every form.
+  for (const { username, password } of store.values()) heldSecrets.holdCredentials(username, password);
+  return store;
 }
