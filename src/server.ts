@@ -24,7 +24,7 @@ import {
   cacheCheck,
   createRestRoutes,
   restRouteLabel,
-  trustRootCheck,
+  trustRootsCheck,
   type ReadinessCheck,
 } from './rest/index.js';
 import type { RegistryClient } from './registry/types.js';
@@ -40,7 +40,7 @@ import {
   serveMetrics,
   UNMATCHED_ROUTE,
 } from './telemetry/index.js';
-import { loadTrustRoot, type TrustRoot } from './verification/index.js';
+import { TrustRootSet, type RefreshOutcome, type TrustRoot } from './verification/index.js';
 
 /** A handler for one HTTP route. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -53,8 +53,13 @@ export interface ServerDependencies {
    * Whichever registry client is used is wrapped by it. Its `health()` says whether Redis is reachable.
    */
   readonly cache?: Cache;
-  /** Defaults to `loadTrustRoot(config.verification)`: the embedded public-good root or IMPRIMATUR_TRUSTED_ROOT. */
+  /** One fixed root (named `public-good`) instead of the configured ones. */
   readonly trustRoot?: TrustRoot;
+  /**
+   * The named trust roots, refreshed by whoever built them (start them yourself). Default: built
+   * from `config.verification` and started here (docs/trust-roots.md).
+   */
+  readonly trustRoots?: TrustRootSet;
   readonly logger?: Logger;
   /**
    * Seam for the GraphiQL page: answers a browser `GET /graphql` that carries no `query`, and the
@@ -70,6 +75,8 @@ export interface ServerDependencies {
 
 export interface ImprimaturServer {
   readonly http: Server;
+  /** The trust roots verifications use; `refreshAll()` refreshes the TUF ones now. */
+  readonly trustRoots: TrustRootSet;
   /** Listens on `port`/`host` (default: the configured ones); resolves with the bound address. */
   listen(port?: number, host?: string): Promise<{ port: number; host: string; url: string }>;
   /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
@@ -127,13 +134,20 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     ),
   );
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear
-  // message rather than serving with no trust (or the wrong one).
-  const trustRoot = deps.trustRoot ?? loadTrustRoot(config.verification);
+  // message rather than serving with no trust (or the wrong one). TUF refreshes run in the
+  // background from there on; only a default root with nothing local to start from is awaited.
+  const ownTrustRoots = deps.trustRoots === undefined;
+  const trustRoots = deps.trustRoots ?? trustRootsFor(config, deps.trustRoot);
+  trustRoots.onRefresh((outcome) => reportRefresh(logger, outcome));
+  metrics().observeTrustRoots(() =>
+    trustRoots.states().map((state) => ({ ...state, refreshes: state.mirror !== undefined })),
+  );
+  if (ownTrustRoots) await trustRoots.start();
   const membership = new IndexMembership();
   const contextDeps = {
     registry,
     maxConfigBytes: config.registry.maxManifestBytes,
-    trustRoot,
+    trustRoots,
     discoveryLimits: {
       maxSignatures: config.verification.maxSignaturesPerDigest,
       maxPayloadBytes: config.registry.maxSignatureBytes,
@@ -187,7 +201,9 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
           maxEntries: config.cache.responsesMaxEntries,
           maxBytes: config.cache.responsesMaxBytes,
           maxAgeMs: config.cache.verificationTtlSeconds * 1000,
-          generation: () => membership.version,
+          // Both only grow: their sum changes whenever either does, so no answer computed before a
+          // trust root was replaced (or an index learnt) is replayed after.
+          generation: () => membership.version + trustRoots.version,
         })
       : undefined;
   const graphql = createGraphQLHandler(apollo, services, { responses, bodyTimeoutMs: timeouts.requestMs });
@@ -197,7 +213,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // REST (openapi/openapi.yaml) runs on the same per-request services as GraphQL.
   const rest = createRestRoutes({
     createServices: services,
-    readinessChecks: [trustRootCheck(trustRoot), cacheCheck(cache), ...(deps.readinessChecks ?? [])],
+    readinessChecks: [trustRootsCheck(trustRoots), cacheCheck(cache), ...(deps.readinessChecks ?? [])],
     isAccepting: () => ready,
     logger,
     bodyTimeoutMs: timeouts.requestMs,
@@ -243,6 +259,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
 
   return {
     http,
+    trustRoots,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -261,8 +278,51 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       // Only a cache built here is ours to close; an injected one belongs to the caller.
       if (deps.cache === undefined) await cache.close();
+      if (ownTrustRoots) trustRoots.stop();
     },
   };
+}
+
+/**
+ * The configured trust roots: the named set when configuration came from the environment, else
+ * (configuration built in code) `trustedRootPath` or the embedded root, fixed — never the network.
+ */
+function trustRootsFor(config: Config, given: TrustRoot | undefined): TrustRootSet {
+  if (given !== undefined) return TrustRootSet.fixed(given);
+  const { trustRoots, trustedRootPath } = config.verification;
+  const floor = trustRoots?.roots[0]?.floor;
+  // A `trustedRootPath` set in code over an environment's configuration (`{ ...base.verification,
+  // trustedRootPath }`) means that file, as it always has.
+  const overridden =
+    trustedRootPath !== undefined && !(floor?.kind === 'file' && floor.path === trustedRootPath);
+  return trustRoots === undefined || overridden
+    ? TrustRootSet.fromTrustedRootPath(trustedRootPath)
+    : TrustRootSet.fromConfig(trustRoots);
+}
+
+/** Every refresh is counted; a failure is a warning (the last good root stays in use), a change news. */
+function reportRefresh(logger: Logger, outcome: RefreshOutcome): void {
+  metrics().trustRootRefreshes.inc({ root: outcome.name, outcome: outcome.outcome });
+  switch (outcome.outcome) {
+    case 'updated':
+      logger.info(
+        { trustRoot: outcome.name, id: outcome.root.id, previous: outcome.previous?.id },
+        'trust root updated through TUF',
+      );
+      return;
+    case 'unchanged':
+      logger.debug(
+        { trustRoot: outcome.name, id: outcome.root.id },
+        'trust root confirmed current through TUF',
+      );
+      return;
+    case 'failed':
+      logger.warn(
+        { trustRoot: outcome.name, kept: outcome.kept?.id ?? null, error: outcome.error },
+        'trust root refresh failed; keeping the root in use',
+      );
+      return;
+  }
 }
 
 /** The route as a metric label and span name: one of our paths, never the caller's raw path. */

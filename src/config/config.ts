@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ImprimaturError } from '../errors/index.js';
 import { parseHostPattern } from '../security/index.js';
+import { loadTrustRootsConfig, TrustRootsConfigError, type TrustRootsConfig } from './trust-roots-config.js';
 
 /** Typed, validated configuration. Loaded once at start-up from the environment. */
 export interface Config {
@@ -95,6 +96,13 @@ export interface RegistryConfig {
 export interface VerificationConfig {
   /** `IMPRIMATUR_TRUSTED_ROOT`: a Sigstore `trusted_root.json` replacing the embedded public-good root. */
   readonly trustedRootPath: string | undefined;
+  /**
+   * Every named trust root and how it is refreshed (docs/trust-roots.md): IMPRIMATUR_TRUST_ROOT_SOURCE,
+   * IMPRIMATUR_TUF_*, IMPRIMATUR_TRUST_ROOTS_FILE. Absent (configuration built in code): one root,
+   * `trustedRootPath` or else the embedded public-good root, never refreshed — so code-built
+   * configurations (tests) never reach for the network.
+   */
+  readonly trustRoots?: TrustRootsConfig;
   /**
    * At most this many signature layers / referrers per digest (cosign CVE-2023-46737: an unbounded
    * list is a denial of service). `IMPRIMATUR_MAX_SIGNATURES`, default 1000.
@@ -251,6 +259,15 @@ function clientTimeouts(env: Env): ClientTimeoutsConfig {
   return { headersMs, requestMs, keepAliveMs };
 }
 
+function trustRootsConfig(env: Env): TrustRootsConfig {
+  try {
+    return loadTrustRootsConfig(env);
+  } catch (error) {
+    if (error instanceof TrustRootsConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads and validates configuration; throws {@link ConfigError} naming the offending variable. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -277,6 +294,7 @@ export function loadConfig(env: Env = process.env): Config {
       trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,
       maxSignaturesPerDigest: integer(env, 'IMPRIMATUR_MAX_SIGNATURES', 1000, 1, 100_000),
       hintScanMaxTags: integer(env, 'IMPRIMATUR_HINT_SCAN_MAX_TAGS', DEFAULT_HINT_SCAN_MAX_TAGS, 0, 1000),
+      trustRoots: trustRootsConfig(env),
     },
     cache: {
       url: redisUrl(env, 'IMPRIMATUR_CACHE_URL'),

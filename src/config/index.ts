@@ -6,3 +6,10 @@ export type {
   RegistryConfig,
   VerificationConfig,
 } from './config.js';
+export {
+  GITHUB_TUF_MIRROR,
+  PUBLIC_GOOD_ROOT_NAME,
+  PUBLIC_GOOD_TUF_MIRROR,
+  type TrustRootConfig,
+  type TrustRootsConfig,
+} from './trust-roots-config.js';

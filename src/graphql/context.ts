@@ -4,7 +4,7 @@ import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
 import type { IndexMembership } from '../services/index-membership.js';
 import { VerificationService } from '../services/verification-service.js';
-import type { TrustRoot } from '../verification/index.js';
+import type { TrustRootSet } from '../verification/index.js';
 
 /** What every resolver gets: services built for this one request (their loaders die with it). */
 export interface GraphQLContext {
@@ -16,7 +16,8 @@ export interface GraphQLContext {
 export interface ContextDependencies {
   readonly registry: RegistryClient;
   readonly maxConfigBytes: number;
-  readonly trustRoot: TrustRoot;
+  /** Read once per request: a request verifies against the roots in force when it began. */
+  readonly trustRoots: TrustRootSet;
   readonly discoveryLimits: DiscoveryLimits;
   /** Process-wide: which index lists which manifest (for hints); outlives requests on purpose. */
   readonly membership: IndexMembership;
@@ -32,7 +33,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
     images: new ImageService({ registry: deps.registry, maxConfigBytes: deps.maxConfigBytes, signal }),
     verification: new VerificationService({
       registry: deps.registry,
-      trustRoot: deps.trustRoot,
+      trustRoot: deps.trustRoots.defaultRoot(),
       limits: deps.discoveryLimits,
       membership: deps.membership,
       cache: deps.verifications,

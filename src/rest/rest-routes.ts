@@ -67,7 +67,13 @@ export function createRestRoutes(options: RestRoutesOptions) {
       ready ? 200 : 503,
       {
         status: ready ? 'ready' : 'unavailable',
-        checks: results.map((r) => ({ name: r.name, ok: r.ok, state: r.state })),
+        checks: results.map((r) => ({
+          name: r.name,
+          ok: r.ok,
+          state: r.state,
+          // Facts a check chose to show (trust roots: ids, versions, refresh times); never messages.
+          ...(r.detail === undefined ? {} : { detail: r.detail }),
+        })),
       },
       method,
     );

@@ -19,7 +19,13 @@ export {
   UNMATCHED_ROUTE,
 } from './http-request.js';
 export { METRICS_PATH, serveMetrics } from './metrics-route.js';
-export { metrics, MAX_REGISTRY_HOST_LABELS, type CacheState, type TelemetryMetrics } from './metrics.js';
+export {
+  metrics,
+  MAX_REGISTRY_HOST_LABELS,
+  type CacheState,
+  type TelemetryMetrics,
+  type TrustRootGaugeState,
+} from './metrics.js';
 export {
   createTelemetryPlugin,
   recordReplayedOperation,

@@ -123,6 +123,81 @@ export class TelemetryMetrics {
     },
   });
 
+  readonly trustRootRefreshes = new Counter({
+    name: 'imprimatur_trust_root_refreshes_total',
+    help: 'TUF refreshes of a trust root, by root name and outcome (updated, unchanged, failed).',
+    labelNames: ['root', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Where the trust-root gauges read from; set by the server that owns the roots. */
+  private trustRootState: (() => readonly TrustRootGaugeState[]) | undefined;
+
+  /**
+   * Trust-root freshness, read when scraped (label values are operator-configured root names, at
+   * most 33). Alert on age or on consecutive failures: a mirror that stays unreachable (or is
+   * blocked) leaves the service on its last good root, which is safe but goes stale.
+   */
+  readonly trustRootLastSuccess: Gauge<'root'> = new Gauge({
+    name: 'imprimatur_trust_root_last_refresh_success_timestamp_seconds',
+    help: 'Unix time of the last successful TUF refresh of a trust root (absent before the first).',
+    labelNames: ['root'] as const,
+    registers: [this.registry],
+    collect: () => this.collectTrustRoots(this.trustRootLastSuccess, (s) => s.lastSuccessAt),
+  });
+
+  readonly trustRootAge = new Gauge({
+    name: 'imprimatur_trust_root_age_seconds',
+    help: 'Seconds since the trust root in use was last confirmed current (its last successful refresh, or its loading).',
+    labelNames: ['root'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.trustRootAge.reset();
+      const now = Date.now();
+      for (const state of this.trustRootState?.() ?? []) {
+        const since = state.lastSuccessAt ?? state.installedAt;
+        if (since !== undefined) this.trustRootAge.set({ root: state.name }, (now - since.getTime()) / 1000);
+      }
+    },
+  });
+
+  readonly trustRootFailures = new Gauge({
+    name: 'imprimatur_trust_root_refresh_consecutive_failures',
+    help: 'TUF refreshes of a trust root that failed since its last success (0 when the last one worked).',
+    labelNames: ['root'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.trustRootFailures.reset();
+      for (const state of this.trustRootState?.() ?? []) {
+        if (state.refreshes) this.trustRootFailures.set({ root: state.name }, state.consecutiveFailures);
+      }
+    },
+  });
+
+  readonly trustRootExpiry: Gauge<'root'> = new Gauge({
+    name: 'imprimatur_trust_root_metadata_expiry_timestamp_seconds',
+    help: 'Unix time at which the TUF metadata behind the trust root in use expires.',
+    labelNames: ['root'] as const,
+    registers: [this.registry],
+    collect: () => this.collectTrustRoots(this.trustRootExpiry, (s) => s.metadataExpires),
+  });
+
+  private collectTrustRoots(
+    gauge: Gauge<'root'>,
+    time: (state: TrustRootGaugeState) => Date | undefined,
+  ): void {
+    gauge.reset();
+    for (const state of this.trustRootState?.() ?? []) {
+      const at = time(state);
+      if (at !== undefined) gauge.set({ root: state.name }, at.getTime() / 1000);
+    }
+  }
+
+  /** Points the trust-root gauges at the roots' state. */
+  observeTrustRoots(state: () => readonly TrustRootGaugeState[]): void {
+    this.trustRootState = state;
+  }
+
   /** Points the cache gauges at a cache's state. */
   observeCache(state: () => CacheState): void {
     this.cacheState = state;
@@ -144,6 +219,17 @@ export interface CacheState {
   readonly healthy: boolean;
   readonly entries: number;
   readonly bytes: number;
+}
+
+/** What the trust-root gauges show (a plain shape, as for the cache). */
+export interface TrustRootGaugeState {
+  readonly name: string;
+  /** True when the root is refreshed through TUF. */
+  readonly refreshes: boolean;
+  readonly installedAt: Date | undefined;
+  readonly lastSuccessAt: Date | undefined;
+  readonly consecutiveFailures: number;
+  readonly metadataExpires: Date | undefined;
 }
 
 let shared: TelemetryMetrics | undefined;

@@ -1,14 +1,21 @@
 /**
  * Verification: pure computation over discovered signatures and trust material (no I/O except
- * reading the trust root at start-up). Crypto via @sigstore/verify plus the checks it lacks; policy
+ * loading trust roots: at start-up, and refreshing them through TUF in the background). Crypto via @sigstore/verify plus the checks it lacks; policy
  * as pure functions with cosign's semantics and messages.
  */
 export { describeCertificate } from './certificate/index.js';
 export type { CertificateDescription } from './certificate/index.js';
 export { PolicyError, TrustRootError } from './errors.js';
 export { compilePolicy, validatePolicy, type CompiledPolicy } from './policy/index.js';
-export { loadTrustRoot, parseTrustRoot } from './trust/index.js';
-export type { ParseTrustRootOptions, TrustRoot } from './trust/index.js';
+export { loadTrustRoot, parseTrustRoot, RefreshingTrustRoot, TrustRootSet } from './trust/index.js';
+export type {
+  NamedTrustRoot,
+  ParseTrustRootOptions,
+  RefreshOutcome,
+  TrustRoot,
+  TrustRootSnapshot,
+  TrustRootState,
+} from './trust/index.js';
 export type * from './types.js';
 export { verifyBundleArtifact } from './verify-artifact.js';
 export { summarizeDigest, verifyDigest, verifySignatures } from './verify-digest.js';

@@ -42,9 +42,12 @@ export interface TestServiceOptions {
   readonly config?: Partial<Omit<Config, 'registry'>>;
 }
 
-/** Configuration for tests: loopback only, fast registry retries, no credentials file. */
+/**
+ * Configuration for tests: loopback only, fast registry retries, no credentials file, the embedded
+ * trust root without TUF refreshes (the public-good mirror is not reachable from tests).
+ */
 export function testConfig(options: TestServiceOptions): Config {
-  const defaults = loadConfig({});
+  const defaults = loadConfig({ IMPRIMATUR_TRUST_ROOT_SOURCE: 'embedded' });
   return {
     ...defaults,
     host: '127.0.0.1',

@@ -362,7 +362,17 @@ describe('REST facade', () => {
       expect(response.body).toEqual({
         status: 'ready',
         checks: [
-          { name: 'trustRoot', ok: true, state: 'ok' },
+          {
+            name: 'trustRoot',
+            ok: true,
+            state: 'ok',
+            // The test Sigstore's file, fixed: nothing to refresh.
+            detail: {
+              roots: [
+                expect.objectContaining({ name: 'default', default: true, origin: 'file', refreshes: false }),
+              ],
+            },
+          },
           { name: 'cache', ok: true, state: 'ok' },
         ],
       });
@@ -488,7 +498,7 @@ describe('REST facade when the registry is in trouble', () => {
     expect(response.body).toEqual({
       status: 'unavailable',
       checks: [
-        { name: 'trustRoot', ok: true, state: 'ok' },
+        { name: 'trustRoot', ok: true, state: 'ok', detail: { roots: [expect.anything()] } },
         { name: 'cache', ok: true, state: 'degraded' },
         { name: 'extra', ok: false, state: 'failing' },
       ],
