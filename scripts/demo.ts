@@ -25,13 +25,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../src/config/index.js';
+import { createGraphiQLHandler } from '../src/graphiql/index.js';
 import { createServer } from '../src/server.js';
 import { REGISTRY_BINARY, startTestRegistry } from '../test/support/registry/index.js';
 import { createTestSigstore } from '../test/support/sigstore/index.js';
 import { guideText } from './demo/guide.js';
 import { ensureGraphiQLBundle, isExecutable } from './demo/prerequisites.js';
 import { answeredStatus, outcomeLines, type DemoAnswer } from './demo/outcome.js';
-import { demoQueries, type DemoQuery } from './demo/queries.js';
+import { demoExampleTabs, demoQueries, type DemoQuery } from './demo/queries.js';
 import { pushDemoWorld } from './demo/world.js';
 
 /** How long stopping may take before the demo exits anyway (a wedged child must not hang the shell). */
@@ -142,7 +143,8 @@ async function main(): Promise<void> {
     console.error('  sudo apt-get install -y docker-registry');
     process.exit(1);
   }
-  if ((await ensureGraphiQLBundle()) === 'built') console.log('demo: built the GraphiQL bundle into dist/');
+  const bundle = await ensureGraphiQLBundle();
+  if (bundle !== 'present') console.log(`demo: ${bundle} the GraphiQL bundle in dist/`);
 
   const port = registryPort(process.env.REGISTRY_PORT);
   const registry = await assertPortFree(port)
@@ -161,7 +163,10 @@ async function main(): Promise<void> {
   const world = await pushDemoWorld(sigstore, registry.url, registry.host);
 
   const config = demoConfig(registry.host, trustedRootPath, dir);
-  const server = await createServer(config, { logger: pino({ level: config.logLevel }) });
+  // GraphiQL opens on tabs about this world (its registry, its signer), not the walkthrough's
+  // Docker Hub images, which the demo's offline, private-root service could never verify.
+  const graphiql = createGraphiQLHandler({ exampleTabs: demoExampleTabs(world) });
+  const server = await createServer(config, { logger: pino({ level: config.logLevel }), graphiql });
   cleanups.push(() => server.stop());
   const { url } = await server.listen();
 

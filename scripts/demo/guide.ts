@@ -37,7 +37,8 @@ export function guideText(input: GuideInput): string {
     `  ${input.world.unsignedRef}  nobody signed it`,
     `  ${input.world.strangerRef}  signed, by someone else: ${STRANGER_SAN}`,
     '',
-    'Paste into GraphiQL (swap in the other references above to see them judged too):',
+    'GraphiQL opens with a tab per outcome about this world. The queries the demo ran, to paste (swap in',
+    'the other references to see them judged too):',
   ];
   input.queries.forEach((query, i) => {
     lines.push('', `# ${i + 1}. ${query.name}: ${query.expect}`, query.text);

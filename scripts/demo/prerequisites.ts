@@ -1,5 +1,6 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readdir, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { REPO_ROOT } from '../../test/support/paths.js';
 import { buildGraphiQLAssets } from '../build-graphiql.js';
 import { DEFAULT_ASSETS_DIR } from '../../src/graphiql/index.js';
 
@@ -27,17 +28,25 @@ export async function isExecutable(command: string, path = process.env.PATH ?? '
   return false;
 }
 
-/**
- * Builds the GraphiQL bundle when it is missing (a fresh clone has no `dist/`), so the printed
- * GraphiQL URL works without a separate `npm run build`. A present bundle is left alone: it may be
- * one a developer just built on purpose.
- */
-export async function ensureGraphiQLBundle(): Promise<'present' | 'built'> {
-  try {
-    await access(join(DEFAULT_ASSETS_DIR, 'graphiql.js'));
-    return 'present';
-  } catch {
-    await buildGraphiQLAssets(DEFAULT_ASSETS_DIR);
-    return 'built';
+/** Newest modification time of the files the bundle is built from (src/graphiql and the lockfile). */
+async function newestSource(): Promise<number> {
+  let newest = (await stat(join(REPO_ROOT, 'package-lock.json')).catch(() => undefined))?.mtimeMs ?? 0;
+  const dir = join(REPO_ROOT, 'src', 'graphiql');
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }
+  return newest;
+}
+
+/**
+ * Builds the GraphiQL bundle when it is missing (a fresh clone has no `dist/`) or older than its
+ * sources (a `git pull` since the last build), so the printed GraphiQL URL serves the page that
+ * matches the code the demo runs — an old bundle once showed tabs the demo world could not answer.
+ */
+export async function ensureGraphiQLBundle(): Promise<'present' | 'built' | 'rebuilt'> {
+  const built = await stat(join(DEFAULT_ASSETS_DIR, 'graphiql.js')).catch(() => undefined);
+  if (built !== undefined && built.mtimeMs >= (await newestSource())) return 'present';
+  await buildGraphiQLAssets(DEFAULT_ASSETS_DIR);
+  return built === undefined ? 'built' : 'rebuilt';
 }

@@ -1,3 +1,4 @@
+import { exampleTabs, type ExampleTab } from '../../src/graphiql/index.js';
 import { GITHUB_ISSUER, PUBLISHER, type DemoWorld } from './world.js';
 
 /**
@@ -73,4 +74,18 @@ export function curlCommand(graphqlUrl: string, query: DemoQuery): string {
   const body = JSON.stringify({ query: compact });
   if (body.includes("'")) throw new Error(`query ${query.name} cannot be single-quoted for the shell`);
   return `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${body}'`;
+}
+
+/** GraphiQL's preloaded tabs for the demo world: the walkthrough's five outcomes, about these images. */
+export function demoExampleTabs(world: DemoWorld): readonly ExampleTab[] {
+  return exampleTabs({
+    indexRef: world.indexRef,
+    platformRef: world.platformRef,
+    platform: 'linux/amd64',
+    identityRegexp: PUBLISHER.identityRegexp,
+    // One letter off, the mistake the walkthrough's WrongIdentity tab shows (triv for trivy).
+    wrongIdentityRegexp: '^https://github.com/acme/widgets/',
+    issuer: GITHUB_ISSUER,
+    wrongIssuer: 'https://accounts.google.com',
+  });
 }

@@ -6,7 +6,9 @@
  *
  * The first four tabs run the same operation and differ only in their variables: the image and the
  * policy are the two things a user edits, and one operation keeps the answers comparable side by side.
- * Pure data, shared by the browser bundle and the tests (no DOM, no Node APIs).
+ * The tabs are built for a world ({@link ExampleWorld}): the walkthrough's public images by default,
+ * the demo's own registry and trust root when `npm run demo` serves the page. Pure data (no DOM, no
+ * Node APIs); the page fetches the set its service was given (see graphiql-handler.ts).
  */
 
 /** One preloaded GraphiQL tab. */
@@ -26,6 +28,35 @@ export const WALKTHROUGH_PLATFORM =
 
 const TRIVY_IDENTITY = 'https://github.com/aquasecurity/trivy/.*';
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** What the example tabs ask about: one signed index, one of its platforms, and the policy that fits. */
+export interface ExampleWorld {
+  /** The signed index, by digest. */
+  readonly indexRef: string;
+  /** One platform manifest of that index, by digest (no signature of its own). */
+  readonly platformRef: string;
+  /** The platform of {@link platformRef}, as `os/arch[/variant]`. */
+  readonly platform: string;
+  /** cosign's `--certificate-identity-regexp` that the index's signer matches. */
+  readonly identityRegexp: string;
+  /** A regexp that looks right but does not match the signer, for the WrongIdentity tab. */
+  readonly wrongIdentityRegexp: string;
+  /** cosign's `--certificate-oidc-issuer` of the signer. */
+  readonly issuer: string;
+  /** Another issuer, for the WrongIssuer tab. */
+  readonly wrongIssuer: string;
+}
+
+/** The walkthrough's world: aquasec/trivy on Docker Hub, signed keyless by its release workflow. */
+export const WALKTHROUGH_WORLD: ExampleWorld = {
+  indexRef: WALKTHROUGH_INDEX,
+  platformRef: WALKTHROUGH_PLATFORM,
+  platform: 'linux/amd64',
+  identityRegexp: TRIVY_IDENTITY,
+  wrongIdentityRegexp: 'https://github.com/aquasecurity/triv/.*',
+  issuer: GITHUB_ISSUER,
+  wrongIssuer: 'https://google.com',
+};
 
 /** The operation every tab runs, with `name` as its operation name. */
 export function verifyOperation(name: string): string {
@@ -59,7 +90,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'One platform digest on its own: UNSIGNED, like cosign says ("no signatures found"); the hint names the index to verify.',
   WrongIssuer: 'The right image, the wrong issuer: FAILED with expected/got, so you learn the right issuer.',
   WrongIdentity:
-    'The right image, an identity regexp that does not match (triv, not trivy): FAILED with the SAN found.',
+    'The right image, an identity regexp that does not match its signer: FAILED with the SAN found.',
   PlatformViaIndex:
     'One platform reached through the signed index: VERIFIED_VIA_INDEX, since the index digest covers it.',
 };
@@ -93,30 +124,21 @@ function tab(title: string, ref: string, policy: Record<string, string>): Exampl
   return { title, query: verifyOperation(title), variables: { ref, policy } };
 }
 
-export const EXAMPLE_TABS: readonly ExampleTab[] = [
-  tab('VerifyIndex', WALKTHROUGH_INDEX, {
-    certificateIdentityRegexp: TRIVY_IDENTITY,
-    certificateOidcIssuer: GITHUB_ISSUER,
-  }),
-  tab('VerifyPlatformDigest', WALKTHROUGH_PLATFORM, {
-    certificateIdentityRegexp: TRIVY_IDENTITY,
-    certificateOidcIssuer: GITHUB_ISSUER,
-  }),
-  tab('WrongIssuer', WALKTHROUGH_INDEX, {
-    certificateIdentityRegexp: TRIVY_IDENTITY,
-    certificateOidcIssuer: 'https://google.com',
-  }),
-  tab('WrongIdentity', WALKTHROUGH_INDEX, {
-    certificateIdentityRegexp: 'https://github.com/aquasecurity/triv/.*',
-    certificateOidcIssuer: GITHUB_ISSUER,
-  }),
-  {
-    title: 'PlatformViaIndex',
-    query: platformViaIndexOperation(),
-    variables: {
-      ref: WALKTHROUGH_INDEX,
-      platform: 'linux/amd64',
-      policy: { certificateIdentityRegexp: TRIVY_IDENTITY, certificateOidcIssuer: GITHUB_ISSUER },
+/** The five tabs for a world: every outcome the service explains, in the walkthrough's order. */
+export function exampleTabs(world: ExampleWorld): readonly ExampleTab[] {
+  const policy = { certificateIdentityRegexp: world.identityRegexp, certificateOidcIssuer: world.issuer };
+  return [
+    tab('VerifyIndex', world.indexRef, policy),
+    tab('VerifyPlatformDigest', world.platformRef, policy),
+    tab('WrongIssuer', world.indexRef, { ...policy, certificateOidcIssuer: world.wrongIssuer }),
+    tab('WrongIdentity', world.indexRef, { ...policy, certificateIdentityRegexp: world.wrongIdentityRegexp }),
+    {
+      title: 'PlatformViaIndex',
+      query: platformViaIndexOperation(),
+      variables: { ref: world.indexRef, platform: world.platform, policy },
     },
-  },
-];
+  ];
+}
+
+/** The tabs a service opens with unless told otherwise: the walkthrough's. */
+export const EXAMPLE_TABS: readonly ExampleTab[] = exampleTabs(WALKTHROUGH_WORLD);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphiQLHandler } from './graphiql-handler.js';
+import { EXAMPLE_TABS, exampleTabs, WALKTHROUGH_WORLD } from './example-queries.js';
 import { CONTENT_SECURITY_POLICY } from './page.js';
 
 /** The handler behind a real HTTP server, over a bundle directory written by the test. */
@@ -40,6 +41,37 @@ describe('the GraphiQL handler', () => {
     const html = await res.text();
     expect(html).toContain('<script type="module" src="graphiql/graphiql.js"></script>');
     expect(html).not.toMatch(/<script>|<style|style="/);
+  });
+
+  it('serves the walkthrough tabs by default, under an id that names the set', async () => {
+    const res = await fetch(`${url}/graphiql/examples.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await res.json()) as { id: string; tabs: unknown };
+    expect(body.tabs).toEqual(JSON.parse(JSON.stringify(EXAMPLE_TABS)));
+    expect(body.id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('serves the tabs it was given, under another id, so a browser does not reopen the old set', async () => {
+    const tabs = exampleTabs({
+      ...WALKTHROUGH_WORLD,
+      indexRef: '127.0.0.1:5000/acme/widget@sha256:' + 'a'.repeat(64),
+    });
+    const handler = createGraphiQLHandler({ assetsDir: dir, exampleTabs: tabs });
+    const other = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (other.address() as AddressInfo).port;
+      const mine = (await (await fetch(`http://127.0.0.1:${port}/graphiql/examples.json`)).json()) as {
+        id: string;
+        tabs: { variables: { ref: string } }[];
+      };
+      const theirs = (await (await fetch(`${url}/graphiql/examples.json`)).json()) as { id: string };
+      expect(mine.tabs[0]?.variables.ref).toBe(`127.0.0.1:5000/acme/widget@sha256:${'a'.repeat(64)}`);
+      expect(mine.id).not.toBe(theirs.id);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('serves bundle files with their type and an ETag, answering 304 when unchanged', async () => {

@@ -7,6 +7,9 @@
 /** Path prefix of the bundle's files (the page at `/graphql` links them relatively). */
 export const ASSET_PREFIX = '/graphiql/';
 
+/** The example tabs, under {@link ASSET_PREFIX}: served by the handler, not the bundle (they vary per service). */
+export const EXAMPLES_FILE = 'examples.json';
+
 /**
  * Only this origin may supply scripts, styles, connections and images; nothing may frame the page.
  * `data:` is allowed for fonts and images alone because graphiql's prebuilt stylesheet embeds its

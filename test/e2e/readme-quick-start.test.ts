@@ -159,7 +159,7 @@ describe("the README's quick start, run as written", () => {
       await browser?.close();
     });
 
-    it('opens the GraphiQL URL the README gives, from the service alone', async () => {
+    it('opens the GraphiQL URL the README gives, from the service alone, with tabs that answer about the demo world', async () => {
       const urls = quickStartUrls().filter((url) => url.endsWith('/graphql'));
       expect(urls).toEqual(['http://127.0.0.1:4000/graphql']);
       const page = await browser.newPage();
@@ -171,7 +171,25 @@ describe("the README's quick start, run as written", () => {
       });
       await page.goto(local(urls[0] ?? ''));
       await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
-      expect(await page.locator('.graphiql-tab').count()).toBeGreaterThan(0);
+      // Its tabs are about the demo world, and each answers as the README says, offline.
+      const expected: Readonly<Record<string, string>> = {
+        VerifyIndex: '"status": "VERIFIED"',
+        VerifyPlatformDigest: '"status": "UNSIGNED"',
+        WrongIssuer: '"code": "ISSUER_MISMATCH"',
+        WrongIdentity: '"code": "IDENTITY_MISMATCH"',
+        PlatformViaIndex: '"status": "VERIFIED_VIA_INDEX"',
+      };
+      await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(Object.keys(expected));
+      const result = page.locator('section[aria-label="Result Window"]');
+      for (const [title, answer] of Object.entries(expected)) {
+        await page.locator('.graphiql-tab', { hasText: title }).click();
+        await page.getByRole('button', { name: /Execute query/ }).click();
+        await expect.poll(() => result.innerText(), { timeout: 15_000 }).toContain(answer);
+        const variables = page.locator(
+          'section[aria-label="Variables"] .graphiql-editor:not(.hidden) .CodeMirror',
+        );
+        expect(await variables.innerText()).toContain(`127.0.0.1:${registryPort}/acme/widget@sha256:`);
+      }
       expect(foreign).toEqual([]);
       await page.close();
     });

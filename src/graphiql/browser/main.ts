@@ -9,14 +9,25 @@
 import { GraphiQL } from 'graphiql';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { EXAMPLE_TABS } from '../example-queries.js';
+import type { ExampleTab } from '../example-queries.js';
+import { reconcileOperationName } from '../operation-name.js';
+import { EXAMPLES_FILE } from '../page.js';
 import './page.css';
 import 'graphiql/style.css';
+
+/** The parts of `Storage` GraphiQL uses. */
+interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  readonly length: number;
+  key(index: number): string | null;
+}
 
 interface BrowserGlobals {
   readonly document: { getElementById(id: string): unknown };
   readonly location: { readonly pathname: string };
-  readonly localStorage: { getItem(key: string): string | null };
+  readonly localStorage: KeyValueStorage;
 }
 
 const browser = globalThis as unknown as BrowserGlobals;
@@ -24,7 +35,15 @@ const browser = globalThis as unknown as BrowserGlobals;
 /** The page is served at the GraphQL endpoint itself, so queries go to the page's own path. */
 const endpoint = browser.location.pathname;
 
-async function fetcher(params: unknown): Promise<unknown> {
+interface FetcherParams {
+  readonly query: string;
+  readonly operationName?: string | null;
+  readonly variables?: unknown;
+}
+
+async function fetcher(params: FetcherParams): Promise<unknown> {
+  // See operation-name.ts: right after a tab switch GraphiQL may still hold the previous tab's name.
+  const body = { ...params, operationName: reconcileOperationName(params.query, params.operationName) };
   const response = await fetch(endpoint, {
     method: 'POST',
     // A JSON content type is what Apollo's CSRF prevention requires of browser requests.
@@ -32,33 +51,73 @@ async function fetcher(params: unknown): Promise<unknown> {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
     },
-    body: JSON.stringify(params),
+    body: JSON.stringify(body),
     credentials: 'same-origin',
   });
   return response.json();
 }
 
-const tabs = EXAMPLE_TABS.map((tab) => ({
-  query: tab.query,
-  variables: JSON.stringify(tab.variables, null, 2),
-}));
-
 /**
- * GraphiQL 4 opens the first of `defaultTabs` with its query but an empty variables editor; handing
- * the first tab's variables over as `variables` fills it. Only on a first visit: once GraphiQL has
- * stored tabs (under its `graphiql:` storage namespace), a `variables` prop would replace what the
- * user typed since.
+ * GraphiQL's storage, kept under a prefix per example set: GraphiQL restores its stored tabs in
+ * preference to `defaultTabs`, so without this a second demo run (new digests) or an upgraded service
+ * would reopen tabs naming images that are gone. `length` and `clear` count only this set's keys.
  */
-const firstVisit = browser.localStorage.getItem('graphiql:tabState') === null;
+function storageFor(setId: string): KeyValueStorage & { clear(): void } {
+  const local = browser.localStorage;
+  const prefix = `imprimatur:${setId}:`;
+  const keys = () => {
+    const found: string[] = [];
+    for (let i = 0; i < local.length; i++) {
+      const key = local.key(i);
+      if (key?.startsWith(prefix) === true) found.push(key);
+    }
+    return found;
+  };
+  return {
+    getItem: (key) => local.getItem(prefix + key),
+    setItem: (key, value) => local.setItem(prefix + key, value),
+    removeItem: (key) => local.removeItem(prefix + key),
+    key: (index) => keys()[index]?.slice(prefix.length) ?? null,
+    get length() {
+      return keys().length;
+    },
+    clear: () => keys().forEach((key) => local.removeItem(key)),
+  };
+}
 
-const container = browser.document.getElementById('graphiql');
-if (container === null) throw new Error('GraphiQL: the page has no #graphiql element');
+async function main(): Promise<void> {
+  const container = browser.document.getElementById('graphiql') as { textContent: string } | null;
+  if (container === null) throw new Error('GraphiQL: the page has no #graphiql element');
+  // Relative, like the bundle's own URL: the page works behind a proxy that adds a path prefix.
+  const response = await fetch(`graphiql/${EXAMPLES_FILE}`, { credentials: 'same-origin' });
+  if (!response.ok) {
+    container.textContent = `GraphiQL could not load its example tabs (HTTP ${response.status}).`;
+    return;
+  }
+  const examples = (await response.json()) as { id: string; tabs: ExampleTab[] };
+  const storage = storageFor(examples.id);
+  const tabs = examples.tabs.map((tab) => ({
+    query: tab.query,
+    variables: JSON.stringify(tab.variables, null, 2),
+  }));
+  /**
+   * GraphiQL 4 opens the first of `defaultTabs` with its query but an empty variables editor; handing
+   * the first tab's variables over as `variables` fills it. Only on a first visit: once GraphiQL has
+   * stored tabs, a `variables` prop would replace what the user typed since.
+   */
+  const firstVisit = storage.getItem('graphiql:tabState') === null;
+  createRoot(container as unknown as Parameters<typeof createRoot>[0]).render(
+    createElement(GraphiQL, {
+      fetcher: fetcher as Parameters<typeof GraphiQL>[0]['fetcher'],
+      storage: storage as unknown as Parameters<typeof GraphiQL>[0]['storage'],
+      defaultTabs: tabs,
+      ...(firstVisit ? { variables: tabs[0]?.variables } : {}),
+      defaultEditorToolsVisibility: 'variables',
+    }),
+  );
+}
 
-createRoot(container as Parameters<typeof createRoot>[0]).render(
-  createElement(GraphiQL, {
-    fetcher,
-    defaultTabs: tabs,
-    ...(firstVisit ? { variables: tabs[0]?.variables } : {}),
-    defaultEditorToolsVisibility: 'variables',
-  }),
-);
+main().catch((error: unknown) => {
+  const container = browser.document.getElementById('graphiql') as { textContent: string } | null;
+  if (container !== null) container.textContent = `GraphiQL could not start: ${String(error)}`;
+});
