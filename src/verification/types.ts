@@ -1,10 +1,11 @@
 import type { DiscoveredSignature } from '../discovery/types.js';
+import type { FulcioClaimField, FulcioClaimRegexpField, FulcioClaims } from './fulcio-claims.js';
 
 /**
  * A verification policy: cosign's `verify` flags, field for field, so a `cosign verify` command line
  * translates directly. Evaluated as pure functions *after* the cryptographic checks.
  */
-export interface Policy {
+export interface Policy extends ProvenancePolicy {
   readonly certificateIdentity?: string;
   readonly certificateIdentityRegexp?: string;
   readonly certificateOidcIssuer?: string;
@@ -22,6 +23,36 @@ export interface Policy {
   readonly ignoreSct?: boolean;
 }
 
+/**
+ * Conditions on Fulcio's provider-generic claims (OIDs 1.3.6.1.4.1.57264.1.9–.24), the checks
+ * `gh attestation verify` and sigstore-go make, plus the `gh` flags that expand to them. Part of
+ * {@link Policy}; kept apart so the list reads as one thing. See docs/attestation-policy.md.
+ */
+export type ProvenancePolicy = {
+  /** Exact, case-sensitive value of the claim (sigstore-go's `certificate.Extensions` comparison). */
+  readonly [F in FulcioClaimField]?: string;
+} & {
+  /** RE2 pattern, unanchored like cosign's `--certificate-identity-regexp`. */
+  readonly [F in FulcioClaimRegexpField]?: string;
+} & {
+  /** `gh --owner`: SourceRepositoryOwnerURI must be `https://github.com/<owner>` (case-insensitive, as gh). */
+  readonly owner?: string;
+  /** `gh --repo owner/name`: SourceRepositoryURI `https://github.com/owner/name` and its owner (case-insensitive). */
+  readonly repo?: string;
+  /** `gh --signer-repo owner/name`: the SAN (the signing workflow) must be in that repository. */
+  readonly signerRepo?: string;
+  /** `gh --signer-workflow [host/]owner/name/path.yml[@ref]`: the SAN must be that workflow. */
+  readonly signerWorkflow?: string;
+  /** `gh --source-ref`: SourceRepositoryRef, compared case-insensitively as gh does. */
+  readonly sourceRef?: string;
+  /** `gh --source-digest`: SourceRepositoryDigest, case-insensitive as gh. */
+  readonly sourceDigest?: string;
+  /** `gh --signer-digest`: BuildSignerDigest, case-insensitive as gh. */
+  readonly signerDigest?: string;
+  /** `gh --deny-self-hosted-runners`: RunnerEnvironment must be `github-hosted`. */
+  readonly denySelfHostedRunners?: boolean;
+};
+
 /** Stable error codes. Extend, never rename: callers branch on them. */
 export type VerificationErrorCode =
   | 'NO_SIGNATURES'
@@ -31,6 +62,8 @@ export type VerificationErrorCode =
   | 'IDENTITY_MISMATCH'
   | 'ISSUER_MISMATCH'
   | 'GITHUB_CLAIM_MISMATCH'
+  /** A provider-generic Fulcio claim (`.1.9`–`.1.24`) or a `gh attestation verify` condition on one. */
+  | 'CERTIFICATE_CLAIM_MISMATCH'
   | 'ANNOTATION_MISMATCH'
   | 'INVALID_SIGNATURE'
   | 'DIGEST_MISMATCH'
@@ -57,7 +90,7 @@ export interface VerificationIssue {
 }
 
 /** What a signing certificate says about its signer (Fulcio extensions), reported even when policy fails. */
-export interface SignerIdentity {
+export interface SignerIdentity extends FulcioClaims {
   readonly subjectAlternativeName: string | undefined;
   readonly issuer: string | undefined;
   readonly githubWorkflowTrigger: string | undefined;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_DIR } from '../../../test/support/paths.js';
-import { createTestSigstore } from '../../../test/support/sigstore/index.js';
+import { createTestSigstore, FULCIO_OID, githubBuildClaims } from '../../../test/support/sigstore/index.js';
+import { FULCIO_CLAIMS, NO_FULCIO_CLAIMS } from '../fulcio-claims.js';
 import { describeCertificate } from './describe-certificate.js';
 import { pemCertificatesToDer } from './pem.js';
 
@@ -66,6 +67,48 @@ describe('describeCertificate', () => {
         expect(describeCertificate(cert.certificatePem).issuer).toBe(ISSUER);
       },
     );
+  });
+
+  describe("on a certificate with Fulcio's provider-generic claims (.1.9–.1.24)", () => {
+    const claims = githubBuildClaims({
+      repo: 'acme/app',
+      ref: 'refs/tags/v1.2.3',
+      sha: 'c0ffee'.padEnd(40, '1'),
+      visibility: 'private',
+    });
+    const cert = sigstore.issueCertificate({ san: { uri: SAN }, issuer: ISSUER, buildClaims: claims });
+
+    it('reads every claim, each from its own OID', () => {
+      const description = describeCertificate(cert.certificatePem);
+      expect(description).toMatchObject(claims);
+      // Every claim in the table was written and read: none was silently skipped.
+      for (const { field } of FULCIO_CLAIMS) expect(description[field], field).toBe(claims[field]);
+    });
+
+    it('agrees with the test Fulcio on which OID holds which claim', () => {
+      for (const { field, oid } of FULCIO_CLAIMS) expect(FULCIO_OID[field], field).toBe(oid);
+    });
+
+    it('reads undefined for every claim of a certificate without them', () => {
+      const plain = sigstore.issueCertificate({ san: { email: 'a@example.com' }, issuer: ISSUER });
+      expect(describeCertificate(plain.certificatePem)).toMatchObject(NO_FULCIO_CLAIMS);
+    });
+
+    it('reads a malformed claim as undefined and still reads the others', () => {
+      const broken = sigstore.issueCertificate({
+        san: { uri: SAN },
+        issuer: ISSUER,
+        buildClaims: { ...claims, sourceRepositoryRef: undefined },
+        // Raw bytes (the legacy .1.1–.1.6 encoding) where a DER string belongs.
+        rawExtensions: {
+          [FULCIO_OID.sourceRepositoryRef]: Buffer.from('refs/heads/evil'),
+        },
+      });
+      const description = describeCertificate(broken.certificatePem);
+      expect(description.sourceRepositoryRef).toBeUndefined();
+      expect(description.sourceRepositoryUri).toBe('https://github.com/acme/app');
+      expect(description.issuer).toBe(ISSUER);
+    });
   });
 
   it('throws on text without a certificate', () => {

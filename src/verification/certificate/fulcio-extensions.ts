@@ -1,10 +1,13 @@
 import type { X509Certificate } from '@sigstore/core';
+import { FULCIO_CLAIMS, type FulcioClaims } from '../fulcio-claims.js';
 import type { CertificateIdentityFacts } from '../policy/index.js';
 import type { SignerIdentity } from '../types.js';
+import { readDerString } from './der-string.js';
 
 /**
  * Fulcio's certificate extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md).
- * The `.1.1`–`.1.6` ones hold raw bytes of the value; `.1.8` onwards hold a DER UTF8String.
+ * The `.1.1`–`.1.6` ones hold raw bytes of the value; `.1.8` onwards hold a DER UTF8String. The
+ * provider-generic `.1.9`–`.1.24` are listed in ../fulcio-claims.ts.
  */
 const OID = {
   issuerV1: '1.3.6.1.4.1.57264.1.1',
@@ -22,7 +25,7 @@ function rawExtension(cert: X509Certificate, oid: string): string | undefined {
 }
 
 function derStringExtension(cert: X509Certificate, oid: string): string | undefined {
-  return cert.extension(oid)?.valueObj.subs[0]?.value.toString('utf8');
+  return readDerString(cert.extension(oid)?.value);
 }
 
 /**
@@ -56,6 +59,16 @@ export function readCertificateFacts(cert: X509Certificate): CertificateIdentity
     githubWorkflowName: attempt(() => rawExtension(cert, OID.githubWorkflowName)),
     githubWorkflowRepository: attempt(() => rawExtension(cert, OID.githubWorkflowRepository)),
     githubWorkflowRef: attempt(() => rawExtension(cert, OID.githubWorkflowRef)),
+    ...readBuildClaims(cert, attempt),
   };
   return { identity, subjectAlternativeNames };
+}
+
+/** Every provider-generic claim (`.1.9`–`.1.24`); one unreadable extension leaves only its own field undefined. */
+function readBuildClaims(cert: X509Certificate, attempt: <T>(read: () => T) => T | undefined): FulcioClaims {
+  const claims: Record<string, string | undefined> = {};
+  for (const { field, oid } of FULCIO_CLAIMS) {
+    claims[field] = attempt(() => derStringExtension(cert, oid));
+  }
+  return claims as FulcioClaims;
 }

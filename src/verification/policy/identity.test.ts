@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_FULCIO_CLAIMS } from '../fulcio-claims.js';
 import type { Policy, SignerIdentity } from '../types.js';
 import { compilePolicy } from './compile-policy.js';
 import { checkIdentity } from './identity.js';
@@ -15,6 +16,7 @@ function identity(overrides: Partial<SignerIdentity> = {}): SignerIdentity {
     githubWorkflowName: undefined,
     githubWorkflowRepository: undefined,
     githubWorkflowRef: undefined,
+    ...NO_FULCIO_CLAIMS,
     ...overrides,
   };
 }

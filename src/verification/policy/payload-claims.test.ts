@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PayloadClaims } from '../../discovery/types.js';
+import { NO_FULCIO_CLAIMS } from '../fulcio-claims.js';
 import type { SignerIdentity } from '../types.js';
 import { checkGithubClaims } from './github-claims.js';
 import { checkAnnotations, checkDigestClaim } from './payload-claims.js';
@@ -64,6 +65,7 @@ describe('checkGithubClaims', () => {
     githubWorkflowName: 'release',
     githubWorkflowRepository: 'acme/app',
     githubWorkflowRef: 'refs/tags/v1',
+    ...NO_FULCIO_CLAIMS,
   };
 
   it('passes when every requested claim matches', () => {

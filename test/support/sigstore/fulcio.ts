@@ -36,7 +36,66 @@ export const FULCIO_OID = {
   githubWorkflowRef: '1.3.6.1.4.1.57264.1.6',
   /** v2: the OIDC issuer as a DER UTF8String. */
   issuerV2: '1.3.6.1.4.1.57264.1.8',
+  // Provider-generic claims, each a DER UTF8String (oid-info.md "Extension values").
+  buildSignerUri: '1.3.6.1.4.1.57264.1.9',
+  buildSignerDigest: '1.3.6.1.4.1.57264.1.10',
+  runnerEnvironment: '1.3.6.1.4.1.57264.1.11',
+  sourceRepositoryUri: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
+  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  sourceRepositoryIdentifier: '1.3.6.1.4.1.57264.1.15',
+  sourceRepositoryOwnerUri: '1.3.6.1.4.1.57264.1.16',
+  sourceRepositoryOwnerIdentifier: '1.3.6.1.4.1.57264.1.17',
+  buildConfigUri: '1.3.6.1.4.1.57264.1.18',
+  buildConfigDigest: '1.3.6.1.4.1.57264.1.19',
+  buildTrigger: '1.3.6.1.4.1.57264.1.20',
+  runInvocationUri: '1.3.6.1.4.1.57264.1.21',
+  sourceRepositoryVisibilityAtSigning: '1.3.6.1.4.1.57264.1.22',
+  deploymentEnvironment: '1.3.6.1.4.1.57264.1.23',
+  tokenSubject: '1.3.6.1.4.1.57264.1.24',
 } as const;
+
+/** The provider-generic (v2) claims Fulcio writes for CI identities, OIDs .1.9–.1.24. */
+export type BuildClaimName = Exclude<
+  keyof typeof FULCIO_OID,
+  'issuerV1' | 'issuerV2' | `githubWorkflow${string}`
+>;
+export type BuildClaims = Partial<Record<BuildClaimName, string>>;
+
+/**
+ * The claims public-good Fulcio writes for a GitHub Actions workflow `workflowPath` of `repo`
+ * (`owner/name`) run on `ref` at `sha` (values shaped like fulcio's GitHub mapping in oid-info.md).
+ */
+export function githubBuildClaims(options: {
+  readonly repo: string;
+  readonly ref: string;
+  readonly sha: string;
+  readonly workflowPath?: string;
+  readonly runner?: 'github-hosted' | 'self-hosted';
+  readonly trigger?: string;
+  readonly visibility?: 'public' | 'private' | 'internal';
+}): BuildClaims {
+  const owner = options.repo.split('/')[0]!;
+  const workflow = `https://github.com/${options.repo}/${options.workflowPath ?? '.github/workflows/release.yml'}@${options.ref}`;
+  return {
+    buildSignerUri: workflow,
+    buildSignerDigest: options.sha,
+    runnerEnvironment: options.runner ?? 'github-hosted',
+    sourceRepositoryUri: `https://github.com/${options.repo}`,
+    sourceRepositoryDigest: options.sha,
+    sourceRepositoryRef: options.ref,
+    sourceRepositoryIdentifier: '123456789',
+    sourceRepositoryOwnerUri: `https://github.com/${owner}`,
+    sourceRepositoryOwnerIdentifier: '987654',
+    buildConfigUri: workflow,
+    buildConfigDigest: options.sha,
+    buildTrigger: options.trigger ?? 'push',
+    runInvocationUri: `https://github.com/${options.repo}/actions/runs/1536140711/attempts/1`,
+    sourceRepositoryVisibilityAtSigning: options.visibility ?? 'public',
+    deploymentEnvironment: 'production',
+    tokenSubject: `repo:${options.repo}:ref:${options.ref}`,
+  };
+}
 
 export interface GithubWorkflowClaims {
   readonly workflowTrigger: string;
@@ -52,6 +111,10 @@ export interface IssueCertificateOptions {
   /** The OIDC issuer URL, written to both issuer extensions unless `issuerExtensions` says otherwise. */
   readonly issuer: string;
   readonly github?: GithubWorkflowClaims;
+  /** Provider-generic claims (.1.9–.1.24), each written as a DER UTF8String. */
+  readonly buildClaims?: BuildClaims;
+  /** Extension values written verbatim by OID (malformed-claim tests); after `buildClaims`. */
+  readonly rawExtensions?: Readonly<Record<string, Uint8Array>>;
   /** Default: now minus one minute (so a signature made "now" is inside the window). */
   readonly notBefore?: Date;
   /** Default 10, as Fulcio. */
@@ -122,6 +185,13 @@ function fulcioExtensions(options: IssueCertificateOptions): Extension[] {
     );
   }
   if (which !== 'v1') out.push(extension(FULCIO_OID.issuerV2, false, derUtf8String(options.issuer)));
+  for (const [name, value] of Object.entries(options.buildClaims ?? {})) {
+    if (value !== undefined) {
+      out.push(extension(FULCIO_OID[name as BuildClaimName], false, derUtf8String(value)));
+    }
+  }
+  for (const [oid, value] of Object.entries(options.rawExtensions ?? {}))
+    out.push(extension(oid, false, value));
   return out;
 }
 

@@ -27,6 +27,8 @@
 export { createTestSigstore, type TestSigstore, type TestSigstoreOptions } from './test-sigstore.js';
 export {
   FULCIO_OID,
+  githubBuildClaims,
+  type BuildClaims,
   type GithubWorkflowClaims,
   type IssueCertificateOptions,
   type IssuedCertificate,
