@@ -52,4 +52,35 @@ describe('policy fingerprints', () => {
       policyFingerprint({ certificateIdentity: 'a', certificateOidcIssuer: 'b' }),
     );
   });
+
+  describe('of policies without the provenance conditions', () => {
+    // Computed by the service before PolicyInput gained the Fulcio claim and gh fields: adding
+    // fields must not move the cache key of a policy that does not use them.
+    it.each<[string, Policy, string]>([
+      [
+        'an exact identity and issuer',
+        { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER },
+        'sha256:923ccda5a772dd3ac9d662fa4f6e50102c84cbdf5c3481815f0968822e39fa1d',
+      ],
+      [
+        'a regexp, a workflow claim, an annotation and a flag',
+        {
+          certificateIdentityRegexp: '^https://github\\.com/acme/',
+          certificateOidcIssuer: ISSUER,
+          githubWorkflowRef: 'refs/heads/main',
+          annotations: [{ key: 'env', value: 'prod' }],
+          ignoreSct: true,
+        },
+        'sha256:bcc866097546c7ae0ddff624b4500edd679eeeb17375116d88c47f0b326c8999',
+      ],
+    ])('are unchanged for %s', (_what, policy, fingerprint) => {
+      expect(policyFingerprint(policy)).toBe(fingerprint);
+    });
+
+    it('differ from the same policy with a provenance condition', () => {
+      const base: Policy = { certificateIdentity: IDENTITY, certificateOidcIssuer: ISSUER };
+      expect(policyFingerprint({ ...base, sourceRef: 'refs/heads/main' })).not.toBe(policyFingerprint(base));
+      expect(policyFingerprint({ ...base, denySelfHostedRunners: true })).not.toBe(policyFingerprint(base));
+    });
+  });
 });

@@ -26,6 +26,14 @@ describe('problemFor', () => {
         reason: 'certificateIdentityRegexp is not a valid RE2 regexp: x',
       },
     ]);
+    expect(
+      problemFor(new PolicyError('repo: invalid value provided for repo: x (expected owner/name)'))
+        ?.invalidParams?.[0]?.name,
+    ).toBe('policy.repo');
+    expect(
+      problemFor(new PolicyError('sourceRepositoryRefRegexp is not a valid RE2 regular expression'))
+        ?.invalidParams?.[0]?.name,
+    ).toBe('policy.sourceRepositoryRefRegexp');
     // "keyless …" starts with "key" but is not about the key field.
     expect(
       problemFor(new PolicyError('keyless verification requires certificateIdentity …'))?.invalidParams?.[0]

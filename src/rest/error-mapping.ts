@@ -1,4 +1,5 @@
 import { ImprimaturError } from '../errors/index.js';
+import { FULCIO_CLAIMS } from '../verification/index.js';
 import { RestProblem, type Problem } from './problem.js';
 
 /**
@@ -52,6 +53,12 @@ const POLICY_FIELDS = [
   'certificateOidcIssuerRegexp',
   'certificateOidcIssuer',
   'key',
+  // Fields of the provenance conditions whose INVALID_POLICY messages start with their name.
+  ...FULCIO_CLAIMS.filter((c) => c.regexp).map((c) => `${c.field}Regexp`),
+  'owner',
+  'repo',
+  'signerRepo',
+  'signerWorkflow',
 ] as const;
 
 function policyField(message: string): string {

@@ -37,6 +37,37 @@ describe('parseVerifyRequest', () => {
     });
   });
 
+  it('takes the provenance claims and the gh conditions, with the types they have', () => {
+    const provenance = {
+      sourceRepositoryRef: 'refs/tags/v1',
+      sourceRepositoryRefRegexp: '^refs/tags/',
+      deploymentEnvironment: 'production',
+      tokenSubject: 'repo:acme/app:ref:refs/tags/v1',
+      owner: 'acme',
+      repo: 'acme/app',
+      signerRepo: 'acme/workflows',
+      signerWorkflow: 'acme/app/.github/workflows/release.yml',
+      sourceRef: 'refs/tags/v1',
+      sourceDigest: 'a'.repeat(40),
+      signerDigest: 'b'.repeat(40),
+      denySelfHostedRunners: true,
+    };
+    expect(parseVerifyRequest({ image: 'a', policy: { ...POLICY, ...provenance } }).policy).toEqual({
+      ...POLICY,
+      ...provenance,
+    });
+    expect(fieldOf({ image: 'a', policy: { ...POLICY, denySelfHostedRunners: 'yes' } })).toBe(
+      'policy.denySelfHostedRunners',
+    );
+    expect(fieldOf({ image: 'a', policy: { ...POLICY, sourceRepositoryRef: 1 } })).toBe(
+      'policy.sourceRepositoryRef',
+    );
+    // A regexp form only exists where the claim has one: digests are compared exactly.
+    expect(fieldOf({ image: 'a', policy: { ...POLICY, buildSignerDigestRegexp: '.*' } })).toBe(
+      'policy.buildSignerDigestRegexp',
+    );
+  });
+
   it('takes findSignedIndex as an opt-in boolean, off when absent or null', () => {
     expect(parseVerifyRequest({ image: 'a', policy: POLICY, findSignedIndex: true }).findSignedIndex).toBe(
       true,

@@ -1,3 +1,4 @@
+import { FULCIO_CLAIMS } from '../verification/index.js';
 import type { Policy } from '../verification/types.js';
 import { invalidParam } from './problem.js';
 
@@ -30,8 +31,18 @@ const STRING_FIELDS = [
   'githubWorkflowSha',
   'githubWorkflowName',
   'key',
+  // Fulcio's provenance claims, exact and (where there is one) regexp, and the gh flags.
+  ...FULCIO_CLAIMS.map((c) => c.field),
+  ...FULCIO_CLAIMS.filter((c) => c.regexp).map((c) => `${c.field}Regexp`),
+  'owner',
+  'repo',
+  'signerRepo',
+  'signerWorkflow',
+  'sourceRef',
+  'sourceDigest',
+  'signerDigest',
 ] as const;
-const BOOLEAN_FIELDS = ['ignoreTlog', 'ignoreSct'] as const;
+const BOOLEAN_FIELDS = ['ignoreTlog', 'ignoreSct', 'denySelfHostedRunners'] as const;
 const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(['image', 'policy', 'platform', 'findSignedIndex']);
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
   ...STRING_FIELDS,

@@ -2,6 +2,7 @@ import { formatPlatform } from '../reference/index.js';
 import type { Platform } from '../registry/types.js';
 import type { SignatureView } from '../services/signature-views.js';
 import type { VerificationOutcome } from '../services/verification-service.js';
+import { FULCIO_CLAIMS } from '../verification/index.js';
 import type { SignerIdentity, VerificationIssue } from '../verification/types.js';
 
 /**
@@ -27,6 +28,8 @@ export function identityJson(identity: SignerIdentity) {
     githubWorkflowTrigger: orNull(identity.githubWorkflowTrigger),
     githubWorkflowSha: orNull(identity.githubWorkflowSha),
     githubWorkflowName: orNull(identity.githubWorkflowName),
+    // Fulcio's provenance claims (.1.9–.1.24), every one present as a key (null when absent).
+    ...Object.fromEntries(FULCIO_CLAIMS.map(({ field }) => [field, orNull(identity[field])])),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { PolicyError } from '../errors.js';
 import type { Policy } from '../types.js';
+import { compileProvenance, namesSignerTheGhWay, type CompiledProvenance } from './compile-provenance.js';
 import { checkPolicyLimits } from './policy-limits.js';
 import { compilePolicyRegexp, type PolicyRegexp } from './regexp.js';
 
@@ -11,6 +12,8 @@ export interface CompiledPolicy {
   readonly issuerRegexp: PolicyRegexp | undefined;
   /** Present for key-based verification. */
   readonly key: KeyObject | undefined;
+  /** Conditions on Fulcio's provenance claims and the `gh attestation verify` flags. */
+  readonly provenance: CompiledProvenance;
 }
 
 const present = (value: string | undefined): value is string => value !== undefined && value !== '';
@@ -45,20 +48,32 @@ function decodeKey(pem: string): KeyObject {
 export function compilePolicy(policy: Policy): CompiledPolicy {
   // Sizes first: nothing below (regexp compiles, key parsing) may run on an oversized policy.
   checkPolicyLimits(policy);
-  const hasIdentity = present(policy.certificateIdentity) || present(policy.certificateIdentityRegexp);
+  // `gh`'s signerWorkflow, signerRepo, repo and owner each constrain the SAN (see compile-provenance).
+  const hasIdentity =
+    present(policy.certificateIdentity) ||
+    present(policy.certificateIdentityRegexp) ||
+    namesSignerTheGhWay(policy);
   const hasIssuer = present(policy.certificateOidcIssuer) || present(policy.certificateOidcIssuerRegexp);
+  const provenance = compileProvenance(policy);
   if (present(policy.key)) {
-    if (hasIdentity || hasIssuer) {
+    if (hasIdentity || hasIssuer || provenance.present) {
       // cosign ignores identity flags when --key is given; silently ignoring a constraint the caller
-      // asked for would be worse than refusing.
-      throw new PolicyError('key and certificate identity/issuer are mutually exclusive');
+      // asked for would be worse than refusing. A key has no certificate, so no claims either.
+      throw new PolicyError('key and certificate identity/issuer/claims are mutually exclusive');
     }
-    return { policy, identityRegexp: undefined, issuerRegexp: undefined, key: decodeKey(policy.key) };
+    return {
+      policy,
+      identityRegexp: undefined,
+      issuerRegexp: undefined,
+      key: decodeKey(policy.key),
+      provenance,
+    };
   }
   if (!hasIdentity || !hasIssuer) {
     throw new PolicyError(
-      'keyless verification requires certificateIdentity or certificateIdentityRegexp, and ' +
-        'certificateOidcIssuer or certificateOidcIssuerRegexp (or a key)',
+      'keyless verification requires certificateIdentity or certificateIdentityRegexp (or ' +
+        'signerWorkflow, signerRepo, repo, owner), and certificateOidcIssuer or ' +
+        'certificateOidcIssuerRegexp (or a key)',
     );
   }
   const identityRegexp = present(policy.certificateIdentityRegexp)
@@ -67,7 +82,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   const issuerRegexp = present(policy.certificateOidcIssuerRegexp)
     ? compilePolicyRegexp(policy.certificateOidcIssuerRegexp, 'certificateOidcIssuerRegexp')
     : undefined;
-  return { policy, identityRegexp, issuerRegexp, key: undefined };
+  return { policy, identityRegexp, issuerRegexp, key: undefined, provenance };
 }
 
 /** Validates a policy; throws {@link PolicyError} (`INVALID_POLICY`) with a message naming the problem. */

@@ -4,6 +4,7 @@ import type { CompiledPolicy } from './compile-policy.js';
 import { checkGithubClaims } from './github-claims.js';
 import { checkIdentity, type CertificateIdentityFacts } from './identity.js';
 import { checkAnnotations, checkDigestClaim } from './payload-claims.js';
+import { checkProvenance } from './provenance-claims.js';
 
 export interface PolicyInput {
   readonly subjectDigest: string;
@@ -25,6 +26,7 @@ export function evaluatePolicy(policy: CompiledPolicy, input: PolicyInput): Veri
     } else {
       issues.push(...checkIdentity(policy, input.certificate));
       issues.push(...checkGithubClaims(policy.policy, input.certificate.identity));
+      issues.push(...checkProvenance(policy, input.certificate));
     }
   }
   issues.push(...checkAnnotations(policy.policy, input.claims));
