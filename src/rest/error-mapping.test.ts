@@ -120,6 +120,7 @@ describe('problemFor', () => {
     'BAD_REQUEST',
     'INTERNAL_SERVER_ERROR',
     'PAYLOAD_TOO_LARGE',
+    'REQUEST_TIMEOUT',
     'UNAUTHENTICATED',
     'NOT_FOUND',
     'METHOD_NOT_ALLOWED',
