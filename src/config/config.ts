@@ -68,6 +68,12 @@ export interface RegistryConfig {
    * hosts listed here or in `insecureRegistries`. See SECURITY.md.
    */
   readonly allowedRegistries?: readonly string[];
+  /**
+   * `IMPRIMATUR_REGISTRY_CA_FILE`: PEM file of CA certificates registries' TLS certificates may also
+   * chain to (a private registry's CA), in addition to Node's bundled public roots. Unset: public
+   * roots only (plus `NODE_EXTRA_CA_CERTS`, which Node reads at start-up). Unreadable = refuse to start.
+   */
+  readonly caFile?: string | undefined;
   /** Per HTTP request timeout (headers and body). `IMPRIMATUR_REGISTRY_TIMEOUT_MS`, default 15000. */
   readonly requestTimeoutMs: number;
   /** Retries on 429/5xx/network errors. `IMPRIMATUR_REGISTRY_MAX_RETRIES`, default 3. */
@@ -282,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
       authFile: env.IMPRIMATUR_REGISTRY_AUTH_FILE?.trim() || join(homedir(), '.docker', 'config.json'),
       insecureRegistries: hostPatterns(env, 'IMPRIMATUR_INSECURE_REGISTRIES'),
       allowedRegistries: hostPatterns(env, 'IMPRIMATUR_ALLOWED_REGISTRIES'),
+      caFile: env.IMPRIMATUR_REGISTRY_CA_FILE?.trim() || undefined,
       requestTimeoutMs: integer(env, 'IMPRIMATUR_REGISTRY_TIMEOUT_MS', 15_000, 1),
       maxRetries: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRIES', 3, 0, 10),
       retryBaseDelayMs: integer(env, 'IMPRIMATUR_REGISTRY_RETRY_BASE_MS', 200, 0),

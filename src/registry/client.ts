@@ -15,6 +15,7 @@ import { Authenticator } from './transport/authenticator.js';
 import { loadDockerConfig, type CredentialStore } from './transport/docker-config.js';
 import type { ExchangeObserver } from './transport/exchange-observer.js';
 import { HttpClient } from './transport/http-client.js';
+import { registryCaCertificates } from './transport/registry-ca.js';
 import { RegistryTransport } from './transport/registry-transport.js';
 import type { RegistryClient, RepositoryRef } from './types.js';
 
@@ -56,7 +57,11 @@ export function createRegistryClient(
   const dispatcher =
     options.dispatcher ??
     new Agent({
-      connect: createGuardedConnector(policy, options.resolver ? { resolver: options.resolver } : {}),
+      connect: createGuardedConnector(policy, {
+        ...(options.resolver ? { resolver: options.resolver } : {}),
+        // A private registry CA (IMPRIMATUR_REGISTRY_CA_FILE), on top of the public roots.
+        ...(config.caFile === undefined ? {} : { connect: { ca: registryCaCertificates(config.caFile) } }),
+      }),
     });
   const http = new HttpClient({
     dispatcher,

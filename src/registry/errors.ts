@@ -10,6 +10,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_DENIED'
   | 'REGISTRY_RATE_LIMITED'
   | 'REGISTRY_UNAVAILABLE'
+  /** The registry's TLS certificate failed verification (untrusted CA, expired, wrong host): never retried. */
+  | 'REGISTRY_TLS_UNTRUSTED'
   | 'REGISTRY_TIMEOUT'
   | 'REGISTRY_ABORTED'
   | 'DIGEST_MISMATCH'

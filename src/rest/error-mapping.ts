@@ -21,6 +21,7 @@ const STATUS_BY_CODE: ReadonlyMap<string, { status: number; title: string }> = n
   ['REGISTRY_DENIED', { status: 502, title: 'Bad Gateway' }],
   ['REGISTRY_RATE_LIMITED', { status: 502, title: 'Bad Gateway' }],
   ['REGISTRY_UNAVAILABLE', { status: 502, title: 'Bad Gateway' }],
+  ['REGISTRY_TLS_UNTRUSTED', { status: 502, title: 'Bad Gateway' }],
   ['REGISTRY_PROTOCOL_ERROR', { status: 502, title: 'Bad Gateway' }],
   ['INSECURE_REGISTRY', { status: 502, title: 'Bad Gateway' }],
   ['DIGEST_MISMATCH', { status: 502, title: 'Bad Gateway' }],

@@ -40,6 +40,8 @@ export interface TestServiceOptions {
   readonly registry?: RegistryClient;
   readonly graphiql?: ServerDependencies['graphiql'];
   readonly config?: Partial<Omit<Config, 'registry'>>;
+  /** Registry settings over the test defaults (e.g. `allowedRegistries`, `caFile` for an HTTPS registry). */
+  readonly registryConfig?: Partial<Config['registry']>;
 }
 
 /**
@@ -62,6 +64,7 @@ export function testConfig(options: TestServiceOptions): Config {
       maxRetries: 1,
       retryBaseDelayMs: 10,
       maxRetryAfterMs: 1_000,
+      ...options.registryConfig,
     },
   };
 }

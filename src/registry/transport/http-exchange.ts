@@ -4,6 +4,7 @@ import { request, type Dispatcher } from 'undici';
 import { OutboundRefusedError } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
 import { abortedError } from './abortable.js';
+import { tlsFailureOf, tlsUntrustedError } from './tls-failure.js';
 
 /**
  * One HTTP GET, start to finish: headers and body under a single timeout, the body read with a hard
@@ -133,7 +134,10 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
       );
     }
     if (ctx.signal?.aborted) throw abortedError(req.what, ctx.signal.reason);
-    // Connection refused/reset, DNS, TLS: the network, not the registry's verdict. Retryable.
+    // A certificate problem is configuration, not weather: the same on every retry (tls-failure.ts).
+    const tls = tlsFailureOf(error);
+    if (tls !== undefined) throw tlsUntrustedError(tls, req.what, error);
+    // Connection refused/reset, DNS: the network, not the registry's verdict. Retryable.
     const detail =
       error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
     throw new RegistryError('REGISTRY_UNAVAILABLE', `cannot reach the registry for ${req.what}${detail}`, {

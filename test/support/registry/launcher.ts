@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { freePort } from './free-port.js';
 
 /**
@@ -15,12 +16,17 @@ export interface TestRegistryOptions {
   readonly token?: { realm: string; service: string; issuer: string; rootCertBundlePath: string };
   /** Loopback port to listen on; unset or 0 = a free one (tests). The demo fixes it so the README's commands name it. */
   readonly port?: number;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files); `caPem` is the CA that issued it, used
+   * only to check that the registry is up.
+   */
+  readonly tls?: { readonly certificatePath: string; readonly keyPath: string; readonly caPem: string };
 }
 
 export interface TestRegistry {
   /** `127.0.0.1:PORT`: the registry host as it appears in image references. */
   readonly host: string;
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` with the `tls` option) */
   readonly url: string;
   /** Filesystem storage root (`<root>/docker/registry/v2/...`), for tests that place content directly. */
   readonly storageRoot: string;
@@ -44,6 +50,13 @@ function configYaml(port: number, storageRoot: string, options: TestRegistryOpti
     'http:',
     `  addr: 127.0.0.1:${port}`,
   ];
+  if (options.tls !== undefined) {
+    lines.push(
+      '  tls:',
+      `    certificate: ${options.tls.certificatePath}`,
+      `    key: ${options.tls.keyPath}`,
+    );
+  }
   if (options.htpasswdPath !== undefined) {
     lines.push('auth:', '  htpasswd:', '    realm: imprimatur-test', `    path: ${options.htpasswdPath}`);
   } else if (options.token !== undefined) {
@@ -60,18 +73,30 @@ function configYaml(port: number, storageRoot: string, options: TestRegistryOpti
   return lines.join('\n') + '\n';
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilUp(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  caPem: string | undefined,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${output()}`);
-    try {
-      const res = await fetch(`${url}/v2/`);
-      // 200 when open, 401 when auth is configured: either way it is serving.
-      if (res.status === 200 || res.status === 401) return;
-    } catch {
-      // not listening yet
+  // Over HTTPS, trust exactly the test CA (and close the pool afterwards: it is ours).
+  const dispatcher = caPem === undefined ? undefined : new Agent({ connect: { ca: caPem } });
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${output()}`);
+      try {
+        const res = await request(`${url}/v2/`, dispatcher === undefined ? {} : { dispatcher });
+        await res.body.dump();
+        // 200 when open, 401 when auth is configured: either way it is serving.
+        if (res.statusCode === 200 || res.statusCode === 401) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await dispatcher?.close();
   }
   throw new Error(`docker-registry did not come up on ${url}: ${output()}`);
 }
@@ -98,8 +123,8 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
       ),
     ),
   );
-  const url = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilUp(url, child, () => log), spawnError]);
+  const url = `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  await Promise.race([waitUntilUp(url, child, () => log, options.tls?.caPem), spawnError]);
   return {
     host: `127.0.0.1:${port}`,
     url,
