@@ -14,3 +14,20 @@ export {
   legacySignatureTag,
 } from './media-types.js';
 export type * from './types.js';
+// The building blocks attestation discovery (src/attestations/discovery) shares with signatures:
+// the same caps, the same failure rule, the same defensive JSON reading.
+export { type DiscoveryContext, FETCH_CONCURRENCY, fetchPayload } from './discovery-context.js';
+export { mapBounded } from './bounded-concurrency.js';
+export { isNotFound, problemFromFailure } from './registry-failures.js';
+export { malformed } from './errors.js';
+export {
+  describe,
+  goArray,
+  goObject,
+  goString,
+  isJsonObject,
+  parseUntrustedJson,
+  quote,
+  requireObject,
+} from './untrusted-json.js';
+export { BUNDLE_PREDICATE_TYPE_ANNOTATION } from './bundle-role.js';

@@ -3,6 +3,7 @@ import type { DiscoveryLimits } from '../discovery/index.js';
 import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
 import type { IndexMembership } from '../services/index-membership.js';
+import { AttestationService } from '../services/attestation-service.js';
 import { VerificationService } from '../services/verification-service.js';
 import type { TrustRootSet } from '../verification/index.js';
 
@@ -10,6 +11,7 @@ import type { TrustRootSet } from '../verification/index.js';
 export interface GraphQLContext {
   readonly images: ImageService;
   readonly verification: VerificationService;
+  readonly attestations: AttestationService;
 }
 
 /** Long-lived dependencies the per-request context is built from. */
@@ -29,15 +31,24 @@ export interface ContextDependencies {
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
 export function createContext(deps: ContextDependencies, signal?: AbortSignal): GraphQLContext {
+  const verification = new VerificationService({
+    registry: deps.registry,
+    trustRoot: deps.trustRoot,
+    limits: deps.discoveryLimits,
+    membership: deps.membership,
+    cache: deps.verifications,
+    hintScanMaxTags: deps.hintScanMaxTags,
+    signal,
+  });
   return {
     images: new ImageService({ registry: deps.registry, maxConfigBytes: deps.maxConfigBytes, signal }),
-    verification: new VerificationService({
+    verification,
+    // Shares the signature service's discovery: bundle referrers are fetched once for both.
+    attestations: new AttestationService({
       registry: deps.registry,
       trustRoot: deps.trustRoots.defaultRoot(),
       limits: deps.discoveryLimits,
-      membership: deps.membership,
-      cache: deps.verifications,
-      hintScanMaxTags: deps.hintScanMaxTags,
+      signatures: verification,
       signal,
     }),
   };

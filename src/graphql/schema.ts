@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ImageAttestationResolver, PlatformManifestAttestationResolver } from './attestation/index.js';
 import { ImageResolver } from './image/index.js';
 import { PlatformManifestResolver } from './manifest/index.js';
 import { ImageVerificationResolver, PlatformManifestVerificationResolver } from './verification/index.js';
@@ -10,6 +11,8 @@ const RESOLVERS = [
   PlatformManifestResolver,
   ImageVerificationResolver,
   PlatformManifestVerificationResolver,
+  ImageAttestationResolver,
+  PlatformManifestAttestationResolver,
 ] as const;
 
 /**

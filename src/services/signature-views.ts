@@ -1,7 +1,7 @@
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { UnreachableCaseError } from '../errors/index.js';
-import type { DiscoveredSignature } from '../discovery/types.js';
+import type { DiscoveredSignature, RekorBundleAnnotation } from '../discovery/types.js';
 import { describeCertificate, type CertificateDescription } from '../verification/index.js';
 
 /**
@@ -55,7 +55,8 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  */
 export function describeSignature(signature: DiscoveredSignature): SignatureView {
   switch (signature.kind) {
-    case 'legacy-tag':
+    case 'legacy-tag': {
+      const material = describeLegacyMaterial(signature);
       return {
         format: 'SIMPLE_SIGNING',
         digest: signature.layerDigest,
@@ -64,25 +65,16 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
         payloadType: SIMPLE_SIGNING_TYPE,
         annotations: signature.claims.optional,
         get certificate() {
-          return certificateView(signature.certificatePem, signature.chainPem);
+          return material.certificate;
         },
         get transparencyLog() {
-          return signature.rekorBundle === undefined
-            ? undefined
-            : {
-                logIndex: String(signature.rekorBundle.logIndex),
-                logId: signature.rekorBundle.logId,
-                integratedTime: secondsToDate(signature.rekorBundle.integratedTime),
-                ...entryKind(signature.rekorBundle.body),
-              };
+          return material.transparencyLog;
         },
         get timestamps() {
-          return [
-            ...tlogTimestamp(signature.rekorBundle?.integratedTime),
-            ...rfc3161Timestamp(signature.rfc3161Timestamp),
-          ];
+          return material.timestamps;
         },
       };
+    }
     case 'bundle-referrer':
       return describeBundle(signature);
     default:
@@ -90,7 +82,44 @@ export function describeSignature(signature: DiscoveredSignature): SignatureView
   }
 }
 
-function describeBundle(signature: Extract<DiscoveredSignature, { kind: 'bundle-referrer' }>): SignatureView {
+/** What cosign's layer annotations (`.sig` and `.att` alike) hold besides the signature. */
+export interface LegacyMaterial {
+  readonly certificatePem: string | undefined;
+  readonly chainPem: string | undefined;
+  readonly rekorBundle: RekorBundleAnnotation | undefined;
+  readonly rfc3161Timestamp: Uint8Array | undefined;
+}
+
+/** Certificate, log entry and timestamps of a legacy layer, each computed when read (see above). */
+export function describeLegacyMaterial(
+  material: LegacyMaterial,
+): Pick<SignatureView, 'certificate' | 'transparencyLog' | 'timestamps'> {
+  return {
+    get certificate() {
+      return certificateView(material.certificatePem, material.chainPem);
+    },
+    get transparencyLog() {
+      return material.rekorBundle === undefined
+        ? undefined
+        : {
+            logIndex: String(material.rekorBundle.logIndex),
+            logId: material.rekorBundle.logId,
+            integratedTime: secondsToDate(material.rekorBundle.integratedTime),
+            ...entryKind(material.rekorBundle.body),
+          };
+    },
+    get timestamps() {
+      return [
+        ...tlogTimestamp(material.rekorBundle?.integratedTime),
+        ...rfc3161Timestamp(material.rfc3161Timestamp),
+      ];
+    },
+  };
+}
+
+export function describeBundle(
+  signature: Extract<DiscoveredSignature, { kind: 'bundle-referrer' }>,
+): SignatureView {
   const material = () => record(record(signature.bundle).verificationMaterial);
   const entry = () => record(array(material().tlogEntries)[0]);
   const integratedTime = () => Number(entry().integratedTime);

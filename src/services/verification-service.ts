@@ -87,6 +87,14 @@ export class VerificationService {
     return this.discovery(repo, digest).result;
   }
 
+  /**
+   * The bundle-referrer findings of `digest` (signatures *and* the attestations sorted out beside
+   * them), from this request's one discovery: attestation discovery reads referrers from here.
+   */
+  referrerFindings(repo: RepositoryRef, digest: string): Promise<Findings> {
+    return this.discovery(repo, digest).parts[1];
+  }
+
   private discovery(repo: RepositoryRef, digest: string): Discovery {
     const key = digestKey(repo, digest);
     let discovery = this.discoveries.get(key);

@@ -23,3 +23,13 @@ export type * from './types.js';
 export { verifyBundleArtifact } from './verify-artifact.js';
 export { summarizeDigest, verifyDigest, verifySignatures } from './verify-digest.js';
 export type { SignatureOutcome } from './verify-signature.js';
+// The building blocks attestation verification (src/attestations/verification) shares with
+// signatures: the same cryptographic checks, the same policy, the same error classification.
+export { runSignatureCheck, type SignatureCheck } from './verify-signature.js';
+export { SignatureCheckError } from './errors.js';
+export {
+  bundleEntity,
+  legacyDsseEntity,
+  type LegacyDsseMaterial,
+  type PreparedEntity,
+} from './sigstore/index.js';

@@ -81,7 +81,13 @@ export type VerificationErrorCode =
   | 'CERTIFICATE_EXPIRED'
   | 'CERTIFICATE_INVALID'
   | 'SCT_INVALID'
-  | 'REGISTRY_ERROR';
+  | 'REGISTRY_ERROR'
+  /** Attestations: none stored for the digest (signed ones; BuildKit's unsigned statements do not count). */
+  | 'NO_ATTESTATIONS'
+  /** Attestations exist, none of the predicate type asked for (cosign's `none of the attestations matched …`). */
+  | 'PREDICATE_TYPE_MISMATCH'
+  /** Summary entry of a FAILED attestation verification: `no matching attestations: ...`. */
+  | 'NO_MATCHING_ATTESTATIONS';
 
 export interface VerificationIssue {
   readonly code: VerificationErrorCode;

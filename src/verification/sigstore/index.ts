@@ -12,3 +12,4 @@ export {
   type SignedClaims,
 } from './signed-claims.js';
 export { verifyPreparedEntity, type EntityCheckOptions } from './verify-entity.js';
+export { legacyDsseEntity, type LegacyDsseMaterial } from './legacy-dsse-entity.js';

@@ -47,25 +47,37 @@ function toTlogEntry(rekor: RekorBundleAnnotation): TransparencyLogEntry {
 }
 
 /**
- * Builds what @sigstore/verify verifies from a legacy `.sig` layer: message signature over the
- * payload, the leaf certificate (keyless) or a key hint (key-based), the Rekor entry and the RFC 3161
- * timestamp. `byKey` ignores any certificate, as cosign does with `--key`.
+ * The log entry and timestamps of cosign's layer annotations (`.sig` and `.att` alike): the Rekor
+ * bundle as a transparency-log entry, and the RFC 3161 token.
  */
-export function legacyEntity(sig: LegacySignature, byKey: boolean): PreparedEntity {
-  const signature = decodeBase64Strict(sig.signature, 'signature annotation');
-  const tlogEntries = sig.rekorBundle === undefined ? [] : [toTlogEntry(sig.rekorBundle)];
+export function legacyTimeSources(
+  rekorBundle: RekorBundleAnnotation | undefined,
+  rfc3161Timestamp: Uint8Array | undefined,
+): Pick<SignedEntity, 'tlogEntries' | 'timestamps'> {
+  const tlogEntries = rekorBundle === undefined ? [] : [toTlogEntry(rekorBundle)];
   const timestamps: SignedEntity['timestamps'] = [];
   for (const tlogEntry of tlogEntries) {
     // Same rule as @sigstore/verify's toSignedEntity: only an entry with a (non-zero) integrated
     // time is a source of time, and only after its SET verifies.
     if (tlogEntry.integratedTime !== '0') timestamps.push({ $case: 'transparency-log', tlogEntry });
   }
-  if (sig.rfc3161Timestamp !== undefined) {
+  if (rfc3161Timestamp !== undefined) {
     timestamps.push({
       $case: 'timestamp-authority',
-      timestamp: RFC3161Timestamp.parse(Buffer.from(sig.rfc3161Timestamp)),
+      timestamp: RFC3161Timestamp.parse(Buffer.from(rfc3161Timestamp)),
     });
   }
+  return { tlogEntries, timestamps };
+}
+
+/**
+ * Builds what @sigstore/verify verifies from a legacy `.sig` layer: message signature over the
+ * payload, the leaf certificate (keyless) or a key hint (key-based), the Rekor entry and the RFC 3161
+ * timestamp. `byKey` ignores any certificate, as cosign does with `--key`.
+ */
+export function legacyEntity(sig: LegacySignature, byKey: boolean): PreparedEntity {
+  const signature = decodeBase64Strict(sig.signature, 'signature annotation');
+  const { tlogEntries, timestamps } = legacyTimeSources(sig.rekorBundle, sig.rfc3161Timestamp);
   let key: SignedEntity['key'];
   let leafDer: Buffer | undefined;
   if (byKey) {

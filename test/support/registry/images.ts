@@ -80,35 +80,62 @@ export function buildImage(platform: PlatformSpec, format: 'docker' | 'oci' = 'o
   };
 }
 
+/** One statement layer of a BuildKit attestation manifest. */
+export interface BuildKitStatement {
+  readonly predicateType: string;
+  readonly bytes: Uint8Array;
+}
+
+/** BuildKit's default: SLSA v0.2 provenance in an in-toto v0.1 statement naming `subject`. */
+export function buildKitProvenance(subject: BuiltImage): BuildKitStatement {
+  const predicateType = 'https://slsa.dev/provenance/v0.2';
+  return {
+    predicateType,
+    bytes: bytes({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType,
+      subject: [
+        {
+          name: `pkg:docker/example/app@latest?platform=${subject.platform.os}%2F${subject.platform.architecture}`,
+          digest: { sha256: subject.digest.slice('sha256:'.length) },
+        },
+      ],
+      predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1' },
+    }),
+  };
+}
+
 /**
  * A buildx-style attestation manifest for `subject`: platform `unknown/unknown` in the index, with the
- * `vnd.docker.reference.*` annotations buildkit writes.
+ * `vnd.docker.reference.*` annotations buildkit writes, one `application/vnd.in-toto+json` layer per
+ * statement (default: SLSA provenance).
  */
-export function buildAttestation(subject: BuiltImage): BuiltImage {
-  const layer = bytes({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: subject.digest }] });
+export function buildAttestation(
+  subject: BuiltImage,
+  statements: readonly BuildKitStatement[] = [buildKitProvenance(subject)],
+): BuiltImage & { readonly statements: readonly BuildKitStatement[] } {
   const config = bytes({
     architecture: 'unknown',
     os: 'unknown',
     config: {},
-    rootfs: { type: 'layers', diff_ids: [] },
+    rootfs: { type: 'layers', diff_ids: statements.map((s) => sha256Digest(s.bytes)) },
   });
   const manifest = bytes({
     schemaVersion: 2,
     mediaType: MT.ociManifest,
     config: { mediaType: MT.ociConfig, digest: sha256Digest(config), size: config.length },
-    layers: [
-      {
-        mediaType: MT.inToto,
-        digest: sha256Digest(layer),
-        size: layer.length,
-        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' },
-      },
-    ],
+    layers: statements.map((s) => ({
+      mediaType: MT.inToto,
+      digest: sha256Digest(s.bytes),
+      size: s.bytes.length,
+      annotations: { 'in-toto.io/predicate-type': s.predicateType },
+    })),
   });
   return {
     platform: { os: 'unknown', architecture: 'unknown' },
     config,
-    layer,
+    layer: statements[0]?.bytes ?? new Uint8Array(),
+    statements,
     manifest,
     mediaType: MT.ociManifest,
     digest: sha256Digest(manifest),
@@ -120,9 +147,14 @@ export function buildAttestation(subject: BuiltImage): BuiltImage {
 export function buildIndex(
   images: readonly BuiltImage[],
   format: 'docker' | 'oci' = 'oci',
-  options: { attestations?: boolean } = {},
+  options: {
+    attestations?: boolean;
+    /** Builds each image's attestation manifest (implies `attestations`). */
+    attestation?: (subject: BuiltImage) => BuiltImage;
+  } = {},
 ): BuiltIndex {
-  const extra = options.attestations === true ? images.map(buildAttestation) : [];
+  const build = options.attestation ?? ((subject: BuiltImage) => buildAttestation(subject));
+  const extra = options.attestations === true || options.attestation !== undefined ? images.map(build) : [];
   const mediaType = format === 'docker' ? MT.dockerList : MT.ociIndex;
   const manifests = [
     ...images.map((i) => ({ mediaType: i.mediaType, digest: i.digest, size: i.size, platform: i.platform })),
@@ -159,7 +191,11 @@ export async function pushIndex(
   index: BuiltIndex,
   tag?: string,
 ): Promise<string> {
-  for (const image of [...index.images, ...index.extra]) await pushImage(target, repository, image);
+  for (const image of [...index.images, ...index.extra]) {
+    await pushImage(target, repository, image);
+    const statements = (image as { statements?: readonly BuildKitStatement[] }).statements ?? [];
+    for (const s of statements.slice(1)) await pushBlob(target, repository, s.bytes);
+  }
   return pushManifest(target, repository, tag ?? index.digest, index.manifest, index.mediaType);
 }
 

@@ -57,6 +57,18 @@ export { TRUSTED_ROOT_MEDIA_TYPE, type TrustedRootJson } from './trusted-root.js
 export type { TlogEntry, TestTransparencyLog } from './transparency-log.js';
 export type { TestTimestampAuthority } from './timestamp-authority.js';
 export {
+  DSSE_ENVELOPE_MEDIA_TYPE,
+  SLSA_PROVENANCE_V02,
+  SLSA_PROVENANCE_V1,
+  STATEMENT_V01,
+  STATEMENT_V1,
+  inTotoStatement,
+  type LegacyAttestationArtifact,
+  type SignLegacyAttestationOptions,
+  type StatementOptions,
+} from './attestation.js';
+export {
+  pushLegacyAttestations,
   digestTag,
   pushBundleReferrer,
   pushHostileLegacySignatures,

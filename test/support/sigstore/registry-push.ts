@@ -1,5 +1,6 @@
 import { MT, pushBlob, pushManifest, sha256Digest, type PushTarget } from '../registry/index.js';
 import { BUNDLE_V03_MEDIA_TYPE, COSIGN_SIGN_PREDICATE_TYPE, type BundleSignatureArtifact } from './bundle.js';
+import type { LegacyAttestationArtifact } from './attestation.js';
 import { SIMPLE_SIGNING_MEDIA_TYPE, type LegacySignatureArtifact } from './legacy.js';
 
 /**
@@ -55,6 +56,7 @@ async function pushSignaturesManifest(
   repository: string,
   imageDigest: string,
   layers: readonly LayerDescriptor[],
+  suffix: '.sig' | '.att' = '.sig',
 ): Promise<PushedManifest> {
   const config = signaturesConfig(layers);
   await pushBlob(target, repository, config);
@@ -64,7 +66,7 @@ async function pushSignaturesManifest(
     config: { mediaType: MT.ociConfig, size: config.length, digest: sha256Digest(config) },
     layers,
   });
-  const tag = `${digestTag(imageDigest)}.sig`;
+  const tag = `${digestTag(imageDigest)}${suffix}`;
   const digest = await pushManifest(target, repository, tag, bytes, MT.ociManifest);
   return { digest, tag, bytes };
 }
@@ -87,6 +89,26 @@ export async function pushLegacySignatures(
     });
   }
   return pushSignaturesManifest(target, repository, imageDigest, layers);
+}
+
+/** Pushes `sha256-<hex>.att` holding legacy attestation layers, as `cosign attest` (before v3) does. */
+export async function pushLegacyAttestations(
+  target: PushTarget,
+  repository: string,
+  imageDigest: string,
+  artifacts: readonly LegacyAttestationArtifact[],
+): Promise<PushedManifest> {
+  const layers: LayerDescriptor[] = [];
+  for (const artifact of artifacts) {
+    const digest = await pushBlob(target, repository, artifact.payload);
+    layers.push({
+      mediaType: artifact.mediaType,
+      size: artifact.payload.length,
+      digest,
+      annotations: artifact.annotations,
+    });
+  }
+  return pushSignaturesManifest(target, repository, imageDigest, layers, '.att');
 }
 
 /**

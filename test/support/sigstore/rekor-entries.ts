@@ -53,3 +53,38 @@ export function dsseBody(args: {
     }),
   );
 }
+
+/**
+ * intoto 0.0.2 (what cosign `attest` logs for `.att` layers): the envelope without its payload, each
+ * signature base64 *of its base64* (Rekor's double encoding) with the verifier PEM base64; `hash` is
+ * of the envelope, `payloadHash` of the statement.
+ */
+export function intotoBody(args: {
+  readonly payloadType: string;
+  readonly envelopeHashHex: string;
+  readonly payloadHashHex: string;
+  readonly signature: Buffer;
+  readonly verifierPem: string;
+}): Buffer {
+  return Buffer.from(
+    canonicalJson({
+      apiVersion: '0.0.2',
+      kind: 'intoto',
+      spec: {
+        content: {
+          envelope: {
+            payloadType: args.payloadType,
+            signatures: [
+              {
+                sig: Buffer.from(args.signature.toString('base64')).toString('base64'),
+                publicKey: Buffer.from(args.verifierPem).toString('base64'),
+              },
+            ],
+          },
+          hash: { algorithm: 'sha256', value: args.envelopeHashHex },
+          payloadHash: { algorithm: 'sha256', value: args.payloadHashHex },
+        },
+      },
+    }),
+  );
+}

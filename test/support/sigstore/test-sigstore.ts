@@ -1,3 +1,8 @@
+import {
+  signLegacyAttestation,
+  type LegacyAttestationArtifact,
+  type SignLegacyAttestationOptions,
+} from './attestation.js';
 import { signBundle, type BundleSignatureArtifact, type SignBundleOptions } from './bundle.js';
 import { createCtLog, type TestCtLog } from './ct-log.js';
 import {
@@ -43,6 +48,8 @@ export interface TestSigstore {
   issueCertificate(options: IssueCertificateOptions): IssuedCertificate;
   signLegacy(options: SignLegacyOptions): LegacySignatureArtifact;
   signBundle(options: SignBundleOptions): BundleSignatureArtifact;
+  /** A cosign legacy `.att` layer: DSSE envelope over `statement`, with cosign's annotations. */
+  signLegacyAttestation(options: SignLegacyAttestationOptions): LegacyAttestationArtifact;
 }
 
 export function createTestSigstore(options: TestSigstoreOptions = {}): TestSigstore {
@@ -78,5 +85,6 @@ export function createTestSigstore(options: TestSigstoreOptions = {}): TestSigst
     issueCertificate: (certificateOptions) => fulcio.issueCertificate(certificateOptions),
     signLegacy: (signOptions) => signLegacy(services, signOptions),
     signBundle: (signOptions) => signBundle(services, signOptions),
+    signLegacyAttestation: (signOptions) => signLegacyAttestation(services, signOptions),
   };
 }

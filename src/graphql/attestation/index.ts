@@ -1,0 +1,3 @@
+export { Attestation, AttestationSource, AttestationSubject } from './attestation.type.js';
+export { AttestationOutcome, AttestationVerification } from './attestation-verification.type.js';
+export { ImageAttestationResolver, PlatformManifestAttestationResolver } from './attestation.resolver.js';

@@ -1,0 +1,173 @@
+import {
+  discoverAttestations,
+  type AttestationDiscoveryResult,
+  type DiscoveredAttestation,
+} from '../attestations/discovery/index.js';
+import {
+  resolvePredicateType,
+  verifyAttestations,
+  type AttestationDigestVerification,
+} from '../attestations/verification/index.js';
+import type { DiscoveryLimits } from '../discovery/index.js';
+import { ImprimaturError } from '../errors/index.js';
+import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
+import { compilePolicy, PolicyError, type TrustRoot } from '../verification/index.js';
+import type { Policy, VerificationErrorCode } from '../verification/types.js';
+import type { VerificationService } from './verification-service.js';
+
+export interface AttestationServiceOptions {
+  readonly registry: RegistryClient;
+  readonly trustRoot: TrustRoot;
+  readonly limits: DiscoveryLimits;
+  /** This request's signature service: bundle referrers are listed and fetched once, for both. */
+  readonly signatures: VerificationService;
+  readonly signal?: AbortSignal;
+}
+
+/** A digest's attestation verdict as the edges report it. */
+export type AttestationVerificationOutcome = AttestationDigestVerification & { readonly checkedAt: Date };
+
+/**
+ * Attestations and their verification, one instance per incoming request (like VerificationService):
+ * each digest's attestations are discovered at most once however many fields ask, and each (digest,
+ * predicate type, policy) verified at most once.
+ */
+export class AttestationService {
+  private readonly discoveries = new Map<string, Promise<AttestationDiscoveryResult>>();
+  private readonly verdicts = new Map<string, Promise<AttestationDigestVerification>>();
+
+  constructor(private readonly options: AttestationServiceOptions) {}
+
+  /**
+   * Every attestation stored for `digest` (legacy `.att`, bundle referrers, and — when it was reached
+   * through `index` — BuildKit's attestation manifests there), unverified.
+   */
+  attestationsOf(
+    repo: RepositoryRef,
+    digest: string,
+    index: FetchedManifest | undefined,
+  ): Promise<AttestationDiscoveryResult> {
+    const key = JSON.stringify([repo.registry, repo.repository, digest, index?.digest ?? null]);
+    let found = this.discoveries.get(key);
+    if (found === undefined) {
+      found = discoverAttestations({
+        client: this.options.registry,
+        repo,
+        digest,
+        limits: this.options.limits,
+        signal: this.options.signal,
+        referrers: this.options.signatures.referrerFindings(repo, digest),
+        index,
+      });
+      // Fields that never await it (a query for `verification` only) must not leave a rejection unhandled.
+      void found.catch(() => undefined);
+      this.discoveries.set(key, found);
+    }
+    return found;
+  }
+
+  /** The attestations of `found` of one predicate type (short name or URI), or all. */
+  select(
+    found: AttestationDiscoveryResult,
+    predicateType: string | undefined,
+  ): readonly DiscoveredAttestation[] {
+    if (predicateType === undefined) return found.attestations;
+    const wanted = predicateTypeOf(predicateType);
+    return found.attestations.filter((a) => a.statement?.predicateType === wanted);
+  }
+
+  /**
+   * `cosign verify-attestation --type predicateType` for `digest`. Reached through `index` (an image
+   * index listing `digest`, fetched and digest-checked), a digest whose own attestations do not
+   * verify is VERIFIED_VIA_INDEX when the index's do: the index's statement names the index digest,
+   * which covers the index bytes, which name this digest. Registry trouble is a FAILED answer with
+   * the registry's code; an invalid policy or predicate type is thrown (INVALID_POLICY).
+   */
+  async verify(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    predicateType: string,
+    index: FetchedManifest | undefined,
+  ): Promise<AttestationVerificationOutcome> {
+    const wanted = predicateTypeOf(predicateType);
+    compilePolicy(policy); // INVALID_POLICY before any registry request
+    try {
+      const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index);
+      if (own.verified || index?.manifest.kind !== 'index') return { ...own, checkedAt: new Date() };
+      if (!index.manifest.manifests.some((entry) => entry.digest === digest)) {
+        return { ...own, checkedAt: new Date() };
+      }
+      // An attestation stored with the index whose subjects list this digest is about this digest
+      // itself: it verifies it directly.
+      const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined);
+      if (direct.verified) return { ...direct, checkedAt: new Date() };
+      const inherited = await this.verifyOwn(repo, index.digest, index.digest, policy, wanted, undefined);
+      if (!inherited.verified) return { ...own, checkedAt: new Date() };
+      return {
+        ...inherited,
+        digest,
+        status: 'VERIFIED_VIA_INDEX',
+        inheritedFrom: index.digest,
+        checkedAt: new Date(),
+      };
+    } catch (error) {
+      return failed(digest, wanted, error);
+    }
+  }
+
+  /** The attestations stored for `storedFor`, verified as being about `subjectDigest`. */
+  private verifyOwn(
+    repo: RepositoryRef,
+    storedFor: string,
+    subjectDigest: string,
+    policy: Policy,
+    predicateType: string,
+    index: FetchedManifest | undefined,
+  ): Promise<AttestationDigestVerification> {
+    const key = JSON.stringify([
+      repo.registry,
+      repo.repository,
+      storedFor,
+      subjectDigest,
+      predicateType,
+      policy,
+    ]);
+    let pending = this.verdicts.get(key);
+    if (pending === undefined) {
+      pending = this.attestationsOf(repo, storedFor, index).then((found) =>
+        verifyAttestations(
+          { ...found, subjectDigest },
+          predicateType,
+          compilePolicy(policy),
+          this.options.trustRoot,
+        ),
+      );
+      this.verdicts.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function predicateTypeOf(nameOrUri: string): string {
+  try {
+    return resolvePredicateType(nameOrUri);
+  } catch (error) {
+    throw new PolicyError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Registry or discovery trouble: FAILED with its code (never UNSIGNED); anything else is rethrown. */
+function failed(digest: string, predicateType: string, error: unknown): AttestationVerificationOutcome {
+  if (error instanceof PolicyError || !(error instanceof ImprimaturError)) throw error;
+  return {
+    digest,
+    predicateType,
+    verified: false,
+    status: 'FAILED',
+    errors: [{ code: error.code as VerificationErrorCode, message: error.message }],
+    attestations: [],
+    inheritedFrom: undefined,
+    checkedAt: new Date(),
+  };
+}
