@@ -31,9 +31,11 @@ export interface ContextDependencies {
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
 export function createContext(deps: ContextDependencies, signal?: AbortSignal): GraphQLContext {
+  // One root for the whole request, shared by signatures and attestations.
+  const trustRoot = deps.trustRoots.defaultRoot();
   const verification = new VerificationService({
     registry: deps.registry,
-    trustRoot: deps.trustRoot,
+    trustRoot,
     limits: deps.discoveryLimits,
     membership: deps.membership,
     cache: deps.verifications,
@@ -46,7 +48,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
     // Shares the signature service's discovery: bundle referrers are fetched once for both.
     attestations: new AttestationService({
       registry: deps.registry,
-      trustRoot: deps.trustRoots.defaultRoot(),
+      trustRoot,
       limits: deps.discoveryLimits,
       signatures: verification,
       signal,
