@@ -17,13 +17,18 @@ import {
   ResponseCache,
   sendJsonError,
 } from './graphql/index.js';
-import { ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX, createGraphiQLHandler } from './graphiql/index.js';
+import {
+  ASSET_PREFIX as GRAPHIQL_ASSET_PREFIX,
+  createGraphiQLHandler,
+  sendGraphiQLOff,
+} from './graphiql/index.js';
 import { createCache, type Cache } from './cache/index.js';
 import { createRegistryClient } from './registry/index.js';
 import {
   cacheCheck,
   createRestRoutes,
   restRouteLabel,
+  sendUnauthenticated,
   trustRootsCheck,
   type ReadinessCheck,
 } from './rest/index.js';
@@ -230,6 +235,8 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
         (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX) ||
           (url.pathname === GRAPHQL_PATH && wantsGraphiQL(req, url.searchParams))));
     if (!exempt && !callers.accepts(req.headers.authorization)) {
+      // Each edge in its own error shape: GraphQL's at /graphql, problem+json everywhere else.
+      if (url.pathname !== GRAPHQL_PATH) return sendUnauthenticated(res);
       res.setHeader('www-authenticate', 'Bearer realm="imprimatur"');
       return sendJsonError(res, 401, 'a valid bearer token is required', ErrorCode.UNAUTHENTICATED);
     }
@@ -248,7 +255,9 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     if (url.pathname === GRAPHQL_PATH) {
       if (req.method !== 'GET' && req.method !== 'POST') return methodNotAllowed(res, 'GET, POST');
       if (!ready) return sendJsonError(res, 503, 'server is stopping', ErrorCode.SERVICE_UNAVAILABLE);
-      if (config.graphiql && wantsGraphiQL(req, url.searchParams)) return graphiql(req, res);
+      if (wantsGraphiQL(req, url.searchParams)) {
+        return config.graphiql ? graphiql(req, res) : sendGraphiQLOff(res);
+      }
       return graphql(req, res, url.search);
     }
     if (config.graphiql && url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return graphiql(req, res);

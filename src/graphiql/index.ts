@@ -10,3 +10,4 @@ export {
   type ExampleWorld,
 } from './example-queries.js';
 export { reconcileOperationName } from './operation-name.js';
+export { GRAPHIQL_OFF_HTML, sendGraphiQLOff } from './graphiql-off.js';

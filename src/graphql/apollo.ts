@@ -8,6 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from '../security/index.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
+import { introspectionOffRule } from './introspection-rule.js';
 import { createTelemetryPlugin, instrumentSchema } from '../telemetry/index.js';
 import { createReusePlugin } from './response-cache/index.js';
 import { buildImprimaturSchema } from './schema.js';
@@ -41,11 +42,15 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
   const apollo = new ApolloServer<GraphQLContext>({
     // Resolver spans (only when tracing is on; otherwise one flag check per field).
     schema: instrumentSchema(await buildImprimaturSchema()),
-    introspection: options.introspection,
+    // Apollo's own switch refuses introspection in its words; ours names the setting (see the rule).
+    introspection: true,
     // Document-shape limits (tokens while parsing; depth, aliases, expanded fields while validating),
     // so the cost of a query is bounded before it runs. Reasons per limit: src/security/query-limits.ts.
     parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
-    validationRules: [queryLimitsRule(DEFAULT_QUERY_LIMITS)],
+    validationRules: [
+      queryLimitsRule(DEFAULT_QUERY_LIMITS),
+      ...(options.introspection ? [] : [introspectionOffRule]),
+    ],
     // Stack traces and causes can hold paths, hosts and library internals: never in responses.
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(options.logger),

@@ -3,3 +3,4 @@ export { createRestRoutes, restRouteLabel, REST_PATHS, type RestRoutesOptions } 
 export { cacheCheck, trustRootCheck, trustRootsCheck, type ReadinessCheck } from './readiness.js';
 export type { RequestServices, RequestServicesFactory } from './services.js';
 export { OPENAPI_PATH } from './openapi-document.js';
+export { sendUnauthenticated } from './unauthenticated.js';

@@ -200,10 +200,13 @@ describe('with IMPRIMATUR_GRAPHIQL=false', () => {
   });
   afterAll(async () => service?.stop());
 
-  it('serves neither the page nor its bundle, and refuses introspection', async () => {
+  it('serves neither the page nor its bundle, and refuses introspection, each time naming the setting', async () => {
     const page = await fetch(`${service.url}/graphql`, { headers: { accept: 'text/html' } });
-    expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
-    await page.arrayBuffer();
+    expect(page.status).toBe(404);
+    const text = await page.text();
+    expect(text).toContain('IMPRIMATUR_GRAPHIQL=false');
+    expect(text).not.toMatch(/CSRF|Cross-Site/i);
+    expect(text).not.toMatch(/<script/i);
     const bundle = await fetch(`${service.url}/graphiql/graphiql.js`);
     expect(bundle.status).toBe(404);
     await bundle.arrayBuffer();
@@ -211,6 +214,7 @@ describe('with IMPRIMATUR_GRAPHIQL=false', () => {
     expect(introspection.status).toBe(400);
     expect(introspection.data?.__schema).toBeUndefined();
     expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(introspection.errors?.[0]?.message).toContain('IMPRIMATUR_GRAPHIQL=false');
   });
 });
 

@@ -22,6 +22,9 @@ describe('REST facade with caller tokens configured', () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="imprimatur"');
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect((response.body as { detail: string }).detail).toContain('IMPRIMATUR_API_TOKENS');
   });
 
   it('lets a request with a token through to the REST facade itself', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../support/service.js';
+import { INTROSPECTION_OFF_MESSAGE } from '../../../src/graphql/introspection-rule.js';
 
 const TOKEN = 'caller-token-0123456789abcdef';
 const OTHER = 'second-token-fedcba9876543210';
@@ -53,9 +54,12 @@ describe('caller authentication', () => {
     }
   });
 
-  it('guards the REST facade too', async () => {
+  it('guards the REST facade too, answering in its problem+json shape', async () => {
     const res = await fetch(`${service.url}/v1/images/${encodeURIComponent('ghcr.io/a/b:v1')}`);
     expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="imprimatur"');
+    expect(await res.json()).toMatchObject({ type: 'about:blank', status: 401, code: 'UNAUTHENTICATED' });
   });
 
   it('leaves /healthz, /readyz and /metrics open for probes and scrapers', async () => {
@@ -75,7 +79,8 @@ describe('caller authentication', () => {
     const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
     expect(res.status).toBe(400);
     expect(body.data).toBeUndefined();
-    expect(body.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+    expect(body.errors?.[0]?.message).toBe(INTROSPECTION_OFF_MESSAGE);
+    expect(body.errors?.[0]?.message).toContain('IMPRIMATUR_GRAPHIQL=false');
   });
 
   describe('with GraphiQL on', () => {
