@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import {
   type BuiltIndex,
   type TestRegistry,
 } from '../../support/registry/index.js';
+import { REPO_ROOT } from '../../support/paths.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import {
   createTestSigstore,
@@ -77,6 +79,8 @@ describe('an HTTPS registry with a private CA and Basic auth', () => {
   let previousDispatcher: Dispatcher;
   let pushes: Agent;
   let seed: BuiltIndex;
+  /** What an operator would set: for the service process started with NODE_EXTRA_CA_CERTS. */
+  let processEnv: Record<string, string>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'imprimatur-registry-tls-'));
@@ -129,6 +133,12 @@ describe('an HTTPS registry with a private CA and Basic auth', () => {
       JSON.stringify({ auths: { [registry.host]: { auth: basic }, [counter.host]: { auth: basic } } }),
     );
     const trustedRootPath = await sigstore.writeTrustedRoot(dir);
+    processEnv = {
+      NODE_EXTRA_CA_CERTS: caFile,
+      IMPRIMATUR_ALLOWED_REGISTRIES: registry.host,
+      IMPRIMATUR_REGISTRY_AUTH_FILE: authFile,
+      IMPRIMATUR_TRUSTED_ROOT: trustedRootPath,
+    };
     const config = { verification: { trustedRootPath, maxSignaturesPerDigest: 1000 } };
     // HTTPS (not insecure); loopback is reachable only because the hosts are listed.
     trusting = await startTestService({
@@ -195,4 +205,43 @@ describe('an HTTPS registry with a private CA and Basic auth', () => {
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ code: 'REGISTRY_TLS_UNTRUSTED', retryable: false });
   });
+
+  it('verifies it too in a service process started with NODE_EXTRA_CA_CERTS instead', async () => {
+    // Node reads NODE_EXTRA_CA_CERTS once, at process start: only a new process can show it works.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...processEnv,
+        IMPRIMATUR_HOST: '127.0.0.1',
+        IMPRIMATUR_PORT: '0',
+        IMPRIMATUR_LOG_LEVEL: 'info',
+        IMPRIMATUR_REGISTRY_CA_FILE: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const listening =
+            /"msg":"imprimatur listening".*?"url":"([^"]+)"|"url":"([^"]+)".*?"msg":"imprimatur listening"/.exec(
+              output,
+            );
+          if (listening !== null) resolve((listening[1] ?? listening[2]) as string);
+        });
+        child.once('exit', (code) => reject(new Error(`service exited ${code}: ${output}`)));
+      });
+      const res = await fetch(`${url}/v1/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: `${registry.host}/${REPOSITORY}:${TAG}`, policy: POLICY }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ verified: true, status: 'VERIFIED' });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
 });
