@@ -15,7 +15,8 @@ import {
   storedManifest,
 } from './cached-content.js';
 import type { CacheStore } from './cache-store.js';
-import type { CacheNamespace } from './namespaces.js';
+import type { FetchLease } from './fetch-lease.js';
+import { isShareable, leaseKey, type CacheNamespace } from './namespaces.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface CachingRegistryClientOptions {
@@ -25,6 +26,11 @@ export interface CachingRegistryClientOptions {
   readonly maxManifestBytes: number;
   /** Used when a caller passes no limit: the registry client's own default. */
   readonly defaultReferrersLimit: number;
+  /**
+   * With Redis: single-flight across processes for shareable entries (see `FetchLease`). Absent (no
+   * Redis, or leases turned off): each process fetches what it misses, merged only within itself.
+   */
+  readonly lease?: FetchLease;
 }
 
 /**
@@ -91,11 +97,14 @@ export class CachingRegistryClient implements RegistryClient {
       JSON.stringify([...parts, maxBytes]),
       signal,
       async () => {
-        const cached = await this.cache.get('blob', parts, blobDecoder(digest, maxBytes));
+        const lookup = () => this.cache.get('blob', parts, blobDecoder(digest, maxBytes));
+        const cached = await lookup();
         if (cached !== undefined) return cached;
-        const bytes = await this.upstream.fetchBlob(repo, digest, { maxBytes, signal });
-        await this.cache.set('blob', parts, bytes, this.options.ttlMs('blob'));
-        return bytes;
+        return this.leased('blob', parts, signal, lookup, async () => {
+          const bytes = await this.upstream.fetchBlob(repo, digest, { maxBytes, signal });
+          await this.cache.set('blob', parts, bytes, this.options.ttlMs('blob'));
+          return bytes;
+        });
       },
       (reason) => aborted(`blob ${repo.registry}/${repo.repository}@${digest}`, reason),
     );
@@ -117,11 +126,14 @@ export class CachingRegistryClient implements RegistryClient {
       JSON.stringify(parts),
       signal,
       async () => {
-        const cached = await this.cache.get('referrers', parts, referrersDecoder(limit));
+        const lookup = () => this.cache.get('referrers', parts, referrersDecoder(limit));
+        const cached = await lookup();
         if (cached !== undefined) return cached;
-        const list = await this.upstream.listReferrers(repo, digest, { signal, limit, artifactType });
-        await this.cache.set('referrers', parts, list, this.options.ttlMs('referrers'));
-        return list;
+        return this.leased('referrers', parts, signal, lookup, async () => {
+          const list = await this.upstream.listReferrers(repo, digest, { signal, limit, artifactType });
+          await this.cache.set('referrers', parts, list, this.options.ttlMs('referrers'));
+          return list;
+        });
       },
       (reason) => aborted(`referrers of ${repo.registry}/${repo.repository}@${digest}`, reason),
     );
@@ -144,11 +156,14 @@ export class CachingRegistryClient implements RegistryClient {
     digest: string,
     signal: AbortSignal | undefined,
   ): Promise<FetchedManifest> {
-    const cached = await this.cachedManifest(repo, digest);
+    const lookup = () => this.cachedManifest(repo, digest);
+    const cached = await lookup();
     if (cached !== undefined) return cached;
-    const fetched = await this.upstream.fetchManifest(repo, digest, { signal });
-    await this.storeManifest(repo, fetched);
-    return fetched;
+    return this.leased('manifest', [repo.registry, repo.repository, digest], signal, lookup, async () => {
+      const fetched = await this.upstream.fetchManifest(repo, digest, { signal });
+      await this.storeManifest(repo, fetched);
+      return fetched;
+    });
   }
 
   private async manifestByTag(
@@ -158,18 +173,39 @@ export class CachingRegistryClient implements RegistryClient {
   ): Promise<FetchedManifest> {
     const namespace: CacheNamespace = SIGNATURE_TAG.test(tag) ? 'signature-tag' : 'tag';
     const parts = [repo.registry, repo.repository, tag];
-    const digest = await this.cache.get(namespace, parts, digestDecoder);
-    if (digest !== undefined) {
-      const cached = await this.cachedManifest(repo, digest);
-      if (cached !== undefined) return cached;
-    }
-    const fetched = await this.upstream.fetchManifest(repo, tag, { signal });
-    // The digest stored is the one computed from the bytes, never a header the registry sent.
-    await Promise.all([
-      this.storeManifest(repo, fetched),
-      this.cache.set(namespace, parts, fetched.digest, this.options.ttlMs(namespace)),
-    ]);
-    return fetched;
+    const lookup = async () => {
+      const digest = await this.cache.get(namespace, parts, digestDecoder);
+      return digest === undefined ? undefined : this.cachedManifest(repo, digest);
+    };
+    const cached = await lookup();
+    if (cached !== undefined) return cached;
+    // Only signature tags are shared (see `isShareable`), so only they are worth a lease.
+    return this.leased(namespace, parts, signal, lookup, async () => {
+      const fetched = await this.upstream.fetchManifest(repo, tag, { signal });
+      // The digest stored is the one computed from the bytes, never a header the registry sent.
+      await Promise.all([
+        this.storeManifest(repo, fetched),
+        this.cache.set(namespace, parts, fetched.digest, this.options.ttlMs(namespace)),
+      ]);
+      return fetched;
+    });
+  }
+
+  /**
+   * `fetch` under the cross-process lease when the entry is shared through Redis and cached at all
+   * (a waiter could never find an entry that is not stored); otherwise at once.
+   */
+  private leased<T>(
+    namespace: CacheNamespace,
+    parts: readonly string[],
+    signal: AbortSignal | undefined,
+    lookup: () => Promise<T | undefined>,
+    fetch: () => Promise<T>,
+  ): Promise<T> {
+    const lease = this.options.lease;
+    if (lease === undefined || !isShareable(namespace) || !(this.options.ttlMs(namespace) > 0))
+      return fetch();
+    return lease.run(leaseKey(namespace, parts), signal, lookup, fetch, () => this.cache.writesSettled());
   }
 
   private cachedManifest(repo: RepositoryRef, digest: string): Promise<FetchedManifest | undefined> {

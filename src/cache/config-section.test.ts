@@ -16,6 +16,8 @@ describe('the cache section of the configuration', () => {
       timeoutMs: 250,
       responsesMaxEntries: 1_000,
       responsesMaxBytes: 16 * 1024 * 1024,
+      leaseMs: 5_000,
+      leasePollMs: 10,
     });
   });
 
@@ -33,6 +35,8 @@ describe('the cache section of the configuration', () => {
       IMPRIMATUR_CACHE_TIMEOUT_MS: '100',
       IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES: '0',
       IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES: '131072',
+      IMPRIMATUR_CACHE_LEASE_MS: '0',
+      IMPRIMATUR_CACHE_LEASE_POLL_MS: '25',
     }).cache;
     expect(cache).toEqual({
       url: 'redis://cache.internal:6379/2',
@@ -47,6 +51,8 @@ describe('the cache section of the configuration', () => {
       timeoutMs: 100,
       responsesMaxEntries: 0,
       responsesMaxBytes: 131_072,
+      leaseMs: 0,
+      leasePollMs: 25,
     });
   });
 

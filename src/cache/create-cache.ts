@@ -9,6 +9,7 @@ import { CachingRegistryClient } from './caching-registry-client.js';
 import { BoundedMemoryStore } from './memory-store.js';
 import { ttlMsFor } from './namespaces.js';
 import { DecodedMemo } from './decoded-memo.js';
+import { FetchLease, type LeaseOutcome } from './fetch-lease.js';
 import { serialize } from './serializer.js';
 import { SharedTier } from './shared-tier.js';
 import { VerificationCache } from './verification-cache.js';
@@ -41,7 +42,14 @@ export interface CreateCacheOptions {
   /** After a Redis failure, skip Redis for this long before probing again. Default 1000 ms. */
   readonly redisRetryAfterMs?: number;
   readonly now?: () => number;
+  /** Told how each cross-process fetch lease ended (metrics, tests). */
+  readonly observeLease?: (outcome: LeaseOutcome) => void;
 }
+
+/** Default of `IMPRIMATUR_CACHE_LEASE_MS`. */
+export const DEFAULT_LEASE_MS = 5_000;
+/** Default of `IMPRIMATUR_CACHE_LEASE_POLL_MS`. */
+export const DEFAULT_LEASE_POLL_MS = 10;
 
 /**
  * Builds the cache from configuration: always the bounded memory store; with `url`, Redis through
@@ -62,6 +70,15 @@ export function createCache(config: CacheConfig, options: CreateCacheOptions): C
     memoryTier: config.memoryTier,
     observe: options.observe,
   });
+  const leaseMs = config.leaseMs ?? DEFAULT_LEASE_MS;
+  const lease =
+    shared?.leasing === true && leaseMs > 0
+      ? new FetchLease(
+          shared,
+          { leaseMs, pollMs: config.leasePollMs ?? DEFAULT_LEASE_POLL_MS, now: options.now },
+          options.observeLease,
+        )
+      : undefined;
   const verifications = new VerificationCache(store, {
     verdictTtlMs: ttlMsFor('verification', config),
     failureTtlMs: config.failureTtlSeconds * 1000,
@@ -75,6 +92,7 @@ export function createCache(config: CacheConfig, options: CreateCacheOptions): C
         ttlMs: (namespace) => ttlMsFor(namespace, config),
         maxManifestBytes: options.maxManifestBytes,
         defaultReferrersLimit: DEFAULT_REFERRERS_LIMIT,
+        lease,
       }),
     health: () => store.health(),
     writesSettled: () => store.writesSettled(),
@@ -98,6 +116,16 @@ function connectRedis(url: string, config: CacheConfig, options: CreateCacheOpti
   const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   const keyv = keyvOver(adapter);
   const tier = new SharedTier(keyv, {
+    // On the client keyv writes through: one connection, so a lease is released after the entries
+    // its holder stored (commands are answered in order).
+    leases: {
+      acquire: async (key, token, ttlMs) =>
+        (await client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })) ===
+        'OK',
+      release: async (key, token) => {
+        await client.eval(RELEASE_LEASE, { keys: [key], arguments: [token] });
+      },
+    },
     timeoutMs: config.timeoutMs,
     retryAfterMs: options.redisRetryAfterMs ?? 1_000,
     now: options.now,
@@ -123,6 +151,10 @@ function holdRedisPassword(url: string): void {
   heldSecrets.holdCredentials(decoded(username), decoded(password));
   heldSecrets.holdSecret(password);
 }
+
+/** Compare-and-delete: a lease that expired and was taken by another process is not released. */
+const RELEASE_LEASE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 function keyvOver(store: BoundedMemoryStore | KeyvRedis<unknown>): Keyv {
   const decoded = new DecodedMemo();

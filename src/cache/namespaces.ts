@@ -71,6 +71,14 @@ export function storageKey(namespace: CacheNamespace, parts: readonly string[]):
   return `imprimatur:v1:${namespace}:${JSON.stringify(parts)}`;
 }
 
+/**
+ * The key of the fetch lease for an entry (see `fetch-lease.ts`): beside the entry's own key, never
+ * equal to any entry's key (`lease` is not a namespace).
+ */
+export function leaseKey(namespace: CacheNamespace, parts: readonly string[]): string {
+  return `imprimatur:v1:lease:${namespace}:${JSON.stringify(parts)}`;
+}
+
 function unreachable(value: never): never {
   throw new Error(`unexpected cache namespace ${String(value)}`);
 }

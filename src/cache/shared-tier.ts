@@ -19,7 +19,23 @@ export interface SharedTierHealth {
   readonly failures: number;
 }
 
+/**
+ * The two Redis commands a fetch lease needs (see `fetch-lease.ts`), beside keyv's get/set/delete.
+ * Absent for stores other than Redis: then there is no lease and every process fetches for itself.
+ */
+export interface LeaseCommands {
+  /** `SET key token NX PX ms`: true when this call took the lease, false when someone holds it. */
+  acquire(key: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` only while it still holds `token` (a lease that expired and was re-taken is not ours). */
+  release(key: string, token: string): Promise<void>;
+}
+
+/** How an attempt to take a lease ended; `unavailable` (Redis down or slow) means "fetch yourself". */
+export type LeaseAttempt = 'acquired' | 'held' | 'unavailable';
+
 export interface SharedTierOptions {
+  /** Lease commands on the same connection as the cache entries (so writes and releases stay in order). */
+  readonly leases?: LeaseCommands;
   /** Longest wait for one call. A hung Redis must cost a request at most this, never a stall. */
   readonly timeoutMs: number;
   /**
@@ -94,6 +110,37 @@ export class SharedTier {
     if (!this.shouldTry()) return;
     try {
       await this.bounded(this.keyv.delete(key), 'delete');
+      this.recordSuccess();
+    } catch (error) {
+      this.recordFailure(error);
+    }
+  }
+
+  /** Whether this store can hold fetch leases at all (a Redis with `LeaseCommands`). */
+  get leasing(): boolean {
+    return this.options.leases !== undefined;
+  }
+
+  /** Tries to take the lease `key` for `ttlMs`; bounded and failure-tolerant like every other call. */
+  async acquireLease(key: string, token: string, ttlMs: number): Promise<LeaseAttempt> {
+    const leases = this.options.leases;
+    if (leases === undefined || !this.shouldTry()) return 'unavailable';
+    try {
+      const taken = await this.bounded(leases.acquire(key, token, ttlMs), 'lease');
+      this.recordSuccess();
+      return taken ? 'acquired' : 'held';
+    } catch (error) {
+      this.recordFailure(error);
+      return 'unavailable';
+    }
+  }
+
+  /** Gives the lease back early; a failure only means it expires on its own. */
+  async releaseLease(key: string, token: string): Promise<void> {
+    const leases = this.options.leases;
+    if (leases === undefined || !this.shouldTry()) return;
+    try {
+      await this.bounded(leases.release(key, token), 'lease release');
       this.recordSuccess();
     } catch (error) {
       this.recordFailure(error);

@@ -170,6 +170,15 @@ export interface CacheConfig {
   readonly responsesMaxEntries: number;
   /** `IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES`: bound of the replayable answers in bytes. Default 16 MiB. */
   readonly responsesMaxBytes: number;
+  /**
+   * `IMPRIMATUR_CACHE_LEASE_MS`: with Redis, a replica about to fetch a shared entry it missed takes
+   * a lease on it for this long; other replicas wait (at most this long) for its result instead of
+   * fetching too, so a burst across replicas costs the registry one fetch. Default 5000; 0 turns
+   * leases off. Absent here: the default. Without Redis there is no lease.
+   */
+  readonly leaseMs?: number;
+  /** `IMPRIMATUR_CACHE_LEASE_POLL_MS`: how often a waiting replica looks for the result. Default 10. */
+  readonly leasePollMs?: number;
 }
 
 /** Default of `IMPRIMATUR_HINT_SCAN_MAX_TAGS`. */
@@ -316,6 +325,8 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: integer(env, 'IMPRIMATUR_CACHE_TIMEOUT_MS', 250, 1, 10_000),
       responsesMaxEntries: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES', 1_000, 0, 1_000_000),
       responsesMaxBytes: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES', 16 * 1024 * 1024, 64 * 1024),
+      leaseMs: integer(env, 'IMPRIMATUR_CACHE_LEASE_MS', 5_000, 0, 60_000),
+      leasePollMs: integer(env, 'IMPRIMATUR_CACHE_LEASE_POLL_MS', 10, 1, 1_000),
     },
   };
 }
