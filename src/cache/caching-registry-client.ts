@@ -203,9 +203,9 @@ export class CachingRegistryClient implements RegistryClient {
     fetch: () => Promise<T>,
   ): Promise<T> {
     const lease = this.options.lease;
-    if (lease === undefined || !isShareable(namespace) || !(this.options.ttlMs(namespace) > 0))
-      return fetch();
-    return lease.run(leaseKey(namespace, parts), signal, lookup, fetch, () => this.cache.writesSettled());
+    const ttlMs = this.options.ttlMs(namespace);
+    if (lease === undefined || !isShareable(namespace) || !(ttlMs > 0)) return fetch();
+    return lease.run(leaseKey(namespace, parts), ttlMs, signal, lookup, fetch);
   }
 
   private cachedManifest(repo: RepositoryRef, digest: string): Promise<FetchedManifest | undefined> {

@@ -31,9 +31,11 @@ export type LeaseOutcome =
  *
  * Bounded and never a new way to fail: a waiter stops waiting after `leaseMs` (by then the lease has
  * expired: its holder is slow, or died) and fetches itself; if Redis cannot be asked, the process
- * fetches at once, as it would with no Redis. The holder gives the lease back once its writes are
- * in Redis (so a waiter never sees neither lease nor value) or at once when its fetch failed (so a
- * waiter takes over without waiting out the lease); a failure to give it back only means it expires.
+ * fetches at once, as it would with no Redis. A holder whose fetch failed gives the lease back at
+ * once, so a waiter takes over without waiting it out. A holder that succeeded keeps it until it
+ * expires: given back, a process that missed just before the result was stored would take the free
+ * lease and fetch a second time. The lease lives no longer than the entry it guards (`ttlMs`), so it
+ * never makes a later miss wait for an entry that has already expired.
  */
 export class FetchLease {
   private readonly now: () => number;
@@ -48,24 +50,24 @@ export class FetchLease {
 
   /**
    * Fetches `key` under the lease, or waits for the process that holds it. `lookup` reads the shared
-   * store (the caller already missed once); `fetch` asks upstream and stores the result; `stored`
-   * resolves once that result's Redis writes are answered.
+   * store (the caller already missed once); `fetch` asks upstream and stores the result for `ttlMs`.
    */
   async run<T>(
     key: string,
+    ttlMs: number,
     signal: AbortSignal | undefined,
     lookup: () => Promise<T | undefined>,
     fetch: () => Promise<T>,
-    stored: () => Promise<void>,
   ): Promise<T> {
     const token = randomBytes(12).toString('base64url');
-    const waitUntil = this.now() + this.options.leaseMs;
+    const leaseMs = Math.max(1, Math.min(this.options.leaseMs, ttlMs));
+    const waitUntil = this.now() + leaseMs;
     let waited = false;
     for (;;) {
-      const attempt = await this.tier.acquireLease(key, token, this.options.leaseMs);
+      const attempt = await this.tier.acquireLease(key, token, leaseMs);
       if (attempt === 'acquired') {
         this.observe?.(waited ? 'waited-then-fetched' : 'fetched');
-        return this.fetchHolding(key, token, fetch, stored);
+        return this.fetchHolding(key, token, fetch);
       }
       if (attempt === 'unavailable' || this.now() >= waitUntil || signal?.aborted === true) {
         // Cancelled: `fetch` with an aborted signal fails at once with the registry's own error.
@@ -82,22 +84,14 @@ export class FetchLease {
     }
   }
 
-  private async fetchHolding<T>(
-    key: string,
-    token: string,
-    fetch: () => Promise<T>,
-    stored: () => Promise<void>,
-  ): Promise<T> {
-    let value: T;
+  private async fetchHolding<T>(key: string, token: string, fetch: () => Promise<T>): Promise<T> {
     try {
-      value = await fetch();
+      return await fetch();
     } catch (error) {
+      // Not waited for: the caller's error does not need the lease back.
       void this.tier.releaseLease(key, token);
       throw error;
     }
-    // Not waited for: the answer does not need the lease back, and the writes are already under way.
-    void stored().then(() => this.tier.releaseLease(key, token));
-    return value;
   }
 }
 
