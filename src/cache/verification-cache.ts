@@ -10,7 +10,10 @@ export interface VerificationKey {
   readonly repo: RepositoryRef;
   readonly digest: string;
   readonly policy: Policy;
-  /** `TrustRoot.id`: a verdict under one trust root says nothing about another. */
+  /**
+   * The roots the policy accepts, each by name and content id (`github=sha256:…`): a verdict under
+   * one root says nothing about another, nor about the same name after a rotation.
+   */
   readonly trustRootId: string;
 }
 

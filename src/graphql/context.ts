@@ -31,11 +31,12 @@ export interface ContextDependencies {
 
 /** Called once per HTTP request, never shared: DataLoader caches must not leak between callers. */
 export function createContext(deps: ContextDependencies, signal?: AbortSignal): GraphQLContext {
-  // One root for the whole request, shared by signatures and attestations.
-  const trustRoot = deps.trustRoots.defaultRoot();
+  // The roots in force when the request began, for the whole request, shared by signatures and
+  // attestations: a rotation mid-request must not mix verdicts under two versions of a root.
+  const trustRoots = deps.trustRoots.snapshot();
   const verification = new VerificationService({
     registry: deps.registry,
-    trustRoot,
+    trustRoots,
     limits: deps.discoveryLimits,
     membership: deps.membership,
     cache: deps.verifications,
@@ -48,7 +49,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
     // Shares the signature service's discovery: bundle referrers are fetched once for both.
     attestations: new AttestationService({
       registry: deps.registry,
-      trustRoot,
+      trustRoots,
       limits: deps.discoveryLimits,
       signatures: verification,
       signal,

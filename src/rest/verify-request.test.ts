@@ -121,6 +121,20 @@ describe('parseVerifyRequest', () => {
     expect(fieldOf(body)).toBe(field);
   });
 
+  it('takes trustRoot as one name or a list of names, as GraphQL coerces it', () => {
+    expect(
+      parseVerifyRequest({ image: 'alpine', policy: { ...POLICY, trustRoot: 'github' } }).policy.trustRoot,
+    ).toEqual(['github']);
+    expect(
+      parseVerifyRequest({ image: 'alpine', policy: { ...POLICY, trustRoot: ['public-good', 'github'] } })
+        .policy.trustRoot,
+    ).toEqual(['public-good', 'github']);
+    expect(fieldOf({ image: 'alpine', policy: { ...POLICY, trustRoot: [1] } })).toBe('policy.trustRoot');
+    expect(fieldOf({ image: 'alpine', policy: { ...POLICY, trustRoot: { name: 'github' } } })).toBe(
+      'policy.trustRoot',
+    );
+  });
+
   it('does not judge whether the policy is sufficient: that is validatePolicy, shared with GraphQL', () => {
     expect(fieldOf({ image: 'alpine', policy: {} })).toBeUndefined();
   });

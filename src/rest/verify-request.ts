@@ -48,6 +48,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
   ...STRING_FIELDS,
   ...BOOLEAN_FIELDS,
   'annotations',
+  'trustRoot',
 ]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -93,9 +94,19 @@ function parsePolicy(input: Record<string, unknown>): Policy {
     } else if ((BOOLEAN_FIELDS as readonly string[]).includes(key)) {
       if (typeof value !== 'boolean') throw invalidParam(`policy.${key}`, 'must be a boolean');
     }
-    policy[key] = key === 'annotations' ? parseAnnotations(value) : value;
+    policy[key] =
+      key === 'annotations' ? parseAnnotations(value) : key === 'trustRoot' ? parseTrustRoot(value) : value;
   }
   return policy as Policy;
+}
+
+/** One name or a list of names, as GraphQL coerces a single value into a list. */
+function parseTrustRoot(value: unknown): readonly string[] {
+  const names = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
+    throw invalidParam('policy.trustRoot', 'must be a trust root name or a list of names');
+  }
+  return names as string[];
 }
 
 function parseAnnotations(value: unknown): Policy['annotations'] {

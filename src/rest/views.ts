@@ -75,11 +75,14 @@ export function verificationJson(
     status: outcome.status,
     inheritedFrom: orNull(outcome.inheritedFrom),
     hint: orNull(outcome.hint),
+    // As GraphQL's Verification.trustRoot: the first verified signature's root.
+    trustRoot: outcome.signatures.find((s) => s.verified && s.trustRoot !== undefined)?.trustRoot ?? null,
     errors: outcome.errors.map(issueJson),
     signatures: outcome.signatures.map((s) => ({
       verified: s.verified,
       errors: s.errors.map(issueJson),
       identity: s.identity === undefined ? null : identityJson(s.identity),
+      trustRoot: s.trustRoot ?? null,
       signature: s.signature === undefined ? null : signatureJson(describe(s.signature)),
     })),
   };

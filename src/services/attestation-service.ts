@@ -11,13 +11,19 @@ import {
 import type { DiscoveryLimits } from '../discovery/index.js';
 import { ImprimaturError } from '../errors/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
-import { compilePolicy, PolicyError, type TrustRoot } from '../verification/index.js';
+import {
+  compilePolicy,
+  PolicyError,
+  trustRootsForPolicy,
+  type TrustRootSnapshot,
+} from '../verification/index.js';
 import type { Policy, VerificationErrorCode } from '../verification/types.js';
 import type { VerificationService } from './verification-service.js';
 
 export interface AttestationServiceOptions {
   readonly registry: RegistryClient;
-  readonly trustRoot: TrustRoot;
+  /** The roots in force when the request began; a policy picks among them (`trustRoot`). */
+  readonly trustRoots: TrustRootSnapshot;
   readonly limits: DiscoveryLimits;
   /** This request's signature service: bundle referrers are listed and fetched once, for both. */
   readonly signatures: VerificationService;
@@ -140,7 +146,7 @@ export class AttestationService {
           { ...found, subjectDigest },
           predicateType,
           compilePolicy(policy),
-          this.options.trustRoot,
+          trustRootsForPolicy(this.options.trustRoots, policy),
         ),
       );
       this.verdicts.set(key, pending);

@@ -16,7 +16,10 @@ import {
   PolicyError,
   summarizeDigest,
   verifySignatures,
-  type TrustRoot,
+  trustRootsForPolicy,
+  trustRootsKey,
+  type NamedTrustRoot,
+  type TrustRootSnapshot,
 } from '../verification/index.js';
 import type { DigestVerification, Policy, VerificationErrorCode } from '../verification/types.js';
 import type { IndexMembership } from './index-membership.js';
@@ -24,7 +27,8 @@ import { findSignedIndexByTags } from './signed-index-scan.js';
 
 export interface VerificationServiceOptions {
   readonly registry: RegistryClient;
-  readonly trustRoot: TrustRoot;
+  /** The trust roots in force when the request began; a policy picks among them (`trustRoot`). */
+  readonly trustRoots: TrustRootSnapshot;
   readonly limits: DiscoveryLimits;
   /** Process-wide record of which index lists which manifest, for hints. */
   readonly membership: IndexMembership;
@@ -122,6 +126,7 @@ export class VerificationService {
     policy: Policy,
   ): Promise<DigestVerification> {
     const compiled = compilePolicy(policy);
+    const roots = this.rootsFor(policy);
     // The verdict is summed up over exactly the parts' own findings, and only once every part is
     // in: a format that failed rejects this whole verification (Promise.all), however far the other
     // format got.
@@ -140,7 +145,7 @@ export class VerificationService {
         if (fetching > 0) await afterPendingIo();
         return {
           found,
-          verified: verifySignatures(found.signatures, digest, compiled, this.options.trustRoot),
+          verified: verifySignatures(found.signatures, digest, compiled, roots),
         };
       }),
     );
@@ -283,6 +288,10 @@ export class VerificationService {
     return found === undefined ? undefined : indexHint(repo, digest, found.indexDigest, found.tag);
   }
 
+  private rootsFor(policy: Policy): NamedTrustRoot[] {
+    return trustRootsForPolicy(this.options.trustRoots, policy);
+  }
+
   private verifyOwn(repo: RepositoryRef, digest: string, policy: Policy): Promise<OwnVerification> {
     // The policy is part of the key: a result is never reused for another policy.
     const key = JSON.stringify([repo.registry, repo.repository, digest, policy]);
@@ -297,7 +306,7 @@ export class VerificationService {
           ? verify().then((verdict) => ({ ...verdict, cached: false, checkedAt: new Date() }))
           : cache
               .verify(
-                { repo, digest, policy, trustRootId: this.options.trustRoot.id },
+                { repo, digest, policy, trustRootId: trustRootsKey(this.rootsFor(policy)) },
                 this.options.signal,
                 verify,
               )

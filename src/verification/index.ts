@@ -10,7 +10,14 @@ export { compilePolicy, validatePolicy, type CompiledPolicy } from './policy/ind
 export { CERTIFICATE_CLAIM_MISMATCH, GITHUB_HOSTED_RUNNER } from './policy/index.js';
 export { FULCIO_CLAIMS, NO_FULCIO_CLAIMS } from './fulcio-claims.js';
 export type { FulcioClaimField, FulcioClaimRegexpField, FulcioClaims } from './fulcio-claims.js';
-export { loadTrustRoot, parseTrustRoot, RefreshingTrustRoot, TrustRootSet } from './trust/index.js';
+export {
+  loadTrustRoot,
+  parseTrustRoot,
+  RefreshingTrustRoot,
+  TrustRootSet,
+  trustRootsForPolicy,
+  trustRootsKey,
+} from './trust/index.js';
 export type {
   NamedTrustRoot,
   ParseTrustRootOptions,
@@ -22,7 +29,7 @@ export type {
 export type * from './types.js';
 export { verifyBundleArtifact } from './verify-artifact.js';
 export { summarizeDigest, verifyDigest, verifySignatures } from './verify-digest.js';
-export type { SignatureOutcome } from './verify-signature.js';
+export type { SignatureOutcome, TrustRootsToTry } from './verify-signature.js';
 // The building blocks attestation verification (src/attestations/verification) shares with
 // signatures: the same cryptographic checks, the same policy, the same error classification.
 export { runSignatureCheck, type SignatureCheck } from './verify-signature.js';

@@ -21,6 +21,18 @@ export interface Policy extends ProvenancePolicy {
   readonly annotations?: readonly { readonly key: string; readonly value: string }[];
   readonly ignoreTlog?: boolean;
   readonly ignoreSct?: boolean;
+  /**
+   * Names of the trust roots a signature may verify under (docs/trust-roots.md), tried in order.
+   * Absent: the service's default root alone, so policies written before named roots mean what
+   * they meant.
+   */
+  readonly trustRoot?: readonly string[];
+}
+
+/** Which trust root a signature verified under: its configured name and the `sha256:` id of its content. */
+export interface TrustRootRef {
+  readonly name: string;
+  readonly id: string;
 }
 
 /**
@@ -87,7 +99,9 @@ export type VerificationErrorCode =
   /** Attestations exist, none of the predicate type asked for (cosign's `none of the attestations matched …`). */
   | 'PREDICATE_TYPE_MISMATCH'
   /** Summary entry of a FAILED attestation verification: `no matching attestations: ...`. */
-  | 'NO_MATCHING_ATTESTATIONS';
+  | 'NO_MATCHING_ATTESTATIONS'
+  /** A root the policy names is configured but has not been loaded yet (TUF root with no floor). */
+  | 'TRUST_ROOT_UNAVAILABLE';
 
 export interface VerificationIssue {
   readonly code: VerificationErrorCode;
@@ -114,6 +128,8 @@ export interface SignatureVerification {
   readonly errors: readonly VerificationIssue[];
   /** Present when a certificate could be parsed, whether or not it verified. */
   readonly identity: SignerIdentity | undefined;
+  /** The trust root it verified under; present only when `verified`. */
+  readonly trustRoot?: TrustRootRef;
 }
 
 export type VerificationStatus = 'VERIFIED' | 'VERIFIED_VIA_INDEX' | 'UNSIGNED' | 'FAILED';

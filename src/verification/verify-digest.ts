@@ -1,8 +1,7 @@
 import type { DiscoveredSignature, DiscoveryProblem, DiscoveryResult } from '../discovery/types.js';
 import { compilePolicy, type CompiledPolicy } from './policy/index.js';
-import type { TrustRoot } from './trust/index.js';
 import type { DigestVerification, Policy, SignatureVerification, VerificationIssue } from './types.js';
-import { verifySignature } from './verify-signature.js';
+import { verifySignature, type TrustRootsToTry } from './verify-signature.js';
 
 /** Distinct issues in first-seen order (same code and message counted once). */
 function distinct(issues: readonly VerificationIssue[]): VerificationIssue[] {
@@ -25,12 +24,12 @@ function distinct(issues: readonly VerificationIssue[]): VerificationIssue[] {
 export function verifyDigest(
   result: DiscoveryResult,
   policy: Policy,
-  trustRoot: TrustRoot,
+  trustRoots: TrustRootsToTry,
 ): DigestVerification {
   const compiled = compilePolicy(policy);
   return summarizeDigest(
     result.subjectDigest,
-    verifySignatures(result.signatures, result.subjectDigest, compiled, trustRoot),
+    verifySignatures(result.signatures, result.subjectDigest, compiled, trustRoots),
     result.problems,
   );
 }
@@ -40,9 +39,9 @@ export function verifySignatures(
   signatures: readonly DiscoveredSignature[],
   subjectDigest: string,
   policy: CompiledPolicy,
-  trustRoot: TrustRoot,
+  trustRoots: TrustRootsToTry,
 ): SignatureVerification[] {
-  return signatures.map((sig) => verifySignature(sig, subjectDigest, policy, trustRoot));
+  return signatures.map((sig) => verifySignature(sig, subjectDigest, policy, trustRoots));
 }
 
 /**

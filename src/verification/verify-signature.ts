@@ -12,7 +12,7 @@ import {
   type SignedClaims,
   verifyPreparedEntity,
 } from './sigstore/index.js';
-import type { TrustRoot } from './trust/index.js';
+import type { NamedTrustRoot, TrustRoot } from './trust/index.js';
 import type { SignatureVerification, VerificationIssue } from './types.js';
 import { UnreachableCaseError } from '../errors/index.js';
 
@@ -62,14 +62,30 @@ const failed = (error: VerificationIssue, facts: CertificateIdentityFacts | unde
 });
 
 /**
+ * The trust roots a signature may verify under, tried in order (a policy's `trustRoot`). A bare root
+ * is one root named `default`, as callers with a single root (tests, conformance) pass it.
+ */
+export type TrustRootsToTry = TrustRoot | readonly NamedTrustRoot[];
+
+const asNamed = (roots: TrustRootsToTry): readonly NamedTrustRoot[] =>
+  Array.isArray(roots)
+    ? (roots as readonly NamedTrustRoot[])
+    : [{ name: 'default', root: roots as TrustRoot, unavailableBecause: undefined }];
+
+/**
  * Verifies one signature: crypto first, then policy over what the verified bytes say. Never throws:
  * every failure becomes an error entry, and the signer's identity is reported whenever the
  * certificate parses — also when the crypto or the policy rejected it (it is then information, not trust).
+ *
+ * With several trust roots the crypto is tried under each in order until one accepts it; the policy
+ * then runs once (what the verified bytes say does not depend on the root). A verified outcome names
+ * the root. When none accepts it, one root's errors are reported as they are; several roots' errors
+ * are each prefixed with the root's name, so the caller sees why each said no.
  */
 export function runSignatureCheck(
   check: SignatureCheck,
   policy: CompiledPolicy,
-  trustRoot: TrustRoot,
+  trustRoots: TrustRootsToTry,
 ): SignatureOutcome {
   let prepared: PreparedEntity;
   try {
@@ -78,27 +94,46 @@ export function runSignatureCheck(
     return failed(classifyError(error), identityFromPem(check.certificatePem));
   }
   const facts = identityOf(prepared);
-  let signed: SignedClaims;
-  try {
-    verifyPreparedEntity(prepared, trustRoot, {
-      key: policy.key,
-      ignoreTlog: policy.policy.ignoreTlog ?? false,
-      ignoreSct: policy.policy.ignoreSct ?? false,
-    });
-    signed = check.claims(prepared);
-  } catch (error) {
-    return failed(classifyError(error), facts);
+  const roots = asNamed(trustRoots);
+  const rejections: VerificationIssue[] = [];
+  for (const { name, root, unavailableBecause } of roots) {
+    if (root === undefined) {
+      rejections.push({
+        code: 'TRUST_ROOT_UNAVAILABLE',
+        message: `trust root ${name} is not available: ${unavailableBecause ?? 'not loaded'}`,
+      });
+      continue;
+    }
+    let signed: SignedClaims;
+    try {
+      verifyPreparedEntity(prepared, root, {
+        key: policy.key,
+        ignoreTlog: policy.policy.ignoreTlog ?? false,
+        ignoreSct: policy.policy.ignoreSct ?? false,
+      });
+      signed = check.claims(prepared);
+    } catch (error) {
+      const issue = classifyError(error);
+      rejections.push(
+        roots.length === 1 ? issue : { ...issue, message: `trust root ${name}: ${issue.message}` },
+      );
+      continue;
+    }
+    const claims: PayloadClaims = {
+      dockerManifestDigest: signed.digests.includes(check.subjectDigest)
+        ? check.subjectDigest
+        : signed.digests[0],
+      dockerReference: check.discovered?.dockerReference,
+      type: check.discovered?.type,
+      optional:
+        Object.keys(signed.optional).length > 0 ? signed.optional : (check.discovered?.optional ?? {}),
+    };
+    const errors = evaluatePolicy(policy, { subjectDigest: check.subjectDigest, claims, certificate: facts });
+    return errors.length === 0
+      ? { verified: true, errors, identity: facts?.identity, trustRoot: { name, id: root.id } }
+      : { verified: false, errors, identity: facts?.identity };
   }
-  const claims: PayloadClaims = {
-    dockerManifestDigest: signed.digests.includes(check.subjectDigest)
-      ? check.subjectDigest
-      : signed.digests[0],
-    dockerReference: check.discovered?.dockerReference,
-    type: check.discovered?.type,
-    optional: Object.keys(signed.optional).length > 0 ? signed.optional : (check.discovered?.optional ?? {}),
-  };
-  const errors = evaluatePolicy(policy, { subjectDigest: check.subjectDigest, claims, certificate: facts });
-  return { verified: errors.length === 0, errors, identity: facts?.identity };
+  return { verified: false, errors: rejections, identity: facts?.identity };
 }
 
 /** The check for a signature found in a registry. */
@@ -135,10 +170,10 @@ export function verifySignature(
   sig: DiscoveredSignature,
   subjectDigest: string,
   policy: CompiledPolicy,
-  trustRoot: TrustRoot,
+  trustRoots: TrustRootsToTry,
 ): SignatureVerification {
   return {
     signature: sig,
-    ...runSignatureCheck(signatureCheckFor(sig, subjectDigest, policy), policy, trustRoot),
+    ...runSignatureCheck(signatureCheckFor(sig, subjectDigest, policy), policy, trustRoots),
   };
 }

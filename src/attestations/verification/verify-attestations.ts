@@ -2,7 +2,7 @@ import type { DiscoveryProblem } from '../../discovery/index.js';
 import {
   type CompiledPolicy,
   runSignatureCheck,
-  type TrustRoot,
+  type TrustRootsToTry,
   type VerificationIssue,
 } from '../../verification/index.js';
 import type { AttestationDiscoveryResult, DiscoveredAttestation } from '../discovery/index.js';
@@ -22,7 +22,7 @@ export function verifyAttestations(
   found: AttestationDiscoveryResult,
   predicateType: string,
   policy: CompiledPolicy,
-  trustRoot: TrustRoot,
+  trustRoots: TrustRootsToTry,
 ): AttestationDigestVerification {
   const signed = found.attestations.filter(isSigned);
   const candidates = signed.filter(
@@ -34,7 +34,7 @@ export function verifyAttestations(
       ...runSignatureCheck(
         attestationCheckFor(attestation, found.subjectDigest, predicateType, policy),
         policy,
-        trustRoot,
+        trustRoots,
       ),
     })),
     ...found.problems.map(problemEntry),

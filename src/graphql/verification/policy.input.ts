@@ -279,6 +279,13 @@ export class PolicyInput implements Policy {
     description: '`--insecure-ignore-sct`: do not require an embedded SCT.',
   })
   ignoreSct?: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Names of the trust roots a signature may verify under, tried in order (`"github"` or `["public-good", "github"]`; a single name is a list of one). Default: the service\'s default root (`public-good` unless a private root replaces it), so policies without this field mean what they always meant. Configured roots: docs/trust-roots.md; an unknown name is INVALID_POLICY.',
+  })
+  trustRoot?: string[];
 }
 
 /**

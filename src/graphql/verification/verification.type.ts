@@ -39,6 +39,18 @@ export class VerificationError {
   message!: string;
 }
 
+@ObjectType({
+  description:
+    'A trust root a signature verified under: the name the service configures it by, and the `sha256:` of its `trusted_root.json` content (changes with every rotation).',
+})
+export class TrustRootRef {
+  @Field(() => String, { description: 'Configured name: `public-good`, `github`, a private root’s name.' })
+  name!: string;
+
+  @Field(() => String, { description: '`sha256:` of the canonical JSON of the root in force.' })
+  id!: string;
+}
+
 @ObjectType({ description: 'The outcome for one signature.' })
 export class SignatureVerification {
   @Field(() => Boolean, { description: 'True only if the cryptography AND the policy passed.' })
@@ -53,6 +65,12 @@ export class SignatureVerification {
   @Field(() => SignerIdentity, { nullable: true })
   identity?: SignerIdentity;
 
+  @Field(() => TrustRootRef, {
+    nullable: true,
+    description: 'The trust root this signature verified under; null unless `verified`.',
+  })
+  trustRoot?: TrustRootRef;
+
   static from(result: SignatureVerificationResult): SignatureVerification {
     return Object.assign(new SignatureVerification(), {
       verified: result.verified,
@@ -60,6 +78,8 @@ export class SignatureVerification {
       signature:
         result.signature === undefined ? undefined : Signature.from(describeSignature(result.signature)),
       identity: result.identity === undefined ? undefined : SignerIdentity.from(result.identity),
+      trustRoot:
+        result.trustRoot === undefined ? undefined : Object.assign(new TrustRootRef(), result.trustRoot),
     });
   }
 }
@@ -95,6 +115,16 @@ export class Verification {
     description: 'The index digest whose signature covers this manifest (VERIFIED_VIA_INDEX).',
   })
   inheritedFrom?: string;
+
+  @Field(() => TrustRootRef, {
+    nullable: true,
+    description:
+      'The trust root the verdict rests on: that of the first verified signature (for VERIFIED_VIA_INDEX, the index’s). Null unless verified.',
+  })
+  get trustRoot(): TrustRootRef | undefined {
+    const ref = this.outcome.signatures.find((s) => s.verified && s.trustRoot !== undefined)?.trustRoot;
+    return ref === undefined ? undefined : Object.assign(new TrustRootRef(), ref);
+  }
 
   @Field(() => String, {
     nullable: true,

@@ -4,6 +4,7 @@ import type { Policy } from '../types.js';
 import { compileProvenance, namesSignerTheGhWay, type CompiledProvenance } from './compile-provenance.js';
 import { checkPolicyLimits } from './policy-limits.js';
 import { compilePolicyRegexp, type PolicyRegexp } from './regexp.js';
+import { checkTrustRootNames } from './trust-root-names.js';
 
 /** A validated policy with its regexps compiled and its key decoded, ready for pure evaluation. */
 export interface CompiledPolicy {
@@ -48,6 +49,7 @@ function decodeKey(pem: string): KeyObject {
 export function compilePolicy(policy: Policy): CompiledPolicy {
   // Sizes first: nothing below (regexp compiles, key parsing) may run on an oversized policy.
   checkPolicyLimits(policy);
+  checkTrustRootNames(policy.trustRoot);
   // `gh`'s signerWorkflow, signerRepo, repo and owner each constrain the SAN (see compile-provenance).
   const hasIdentity =
     present(policy.certificateIdentity) ||

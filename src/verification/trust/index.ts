@@ -8,3 +8,4 @@ export {
   type TrustRootState,
 } from './refreshing-trust-root.js';
 export { TrustRootSet, type NamedTrustRoot, type TrustRootSnapshot } from './trust-root-set.js';
+export { trustRootsForPolicy, trustRootsKey } from './roots-for-policy.js';
