@@ -12,6 +12,11 @@ export interface DiscoveryOptions {
    * `.sig` tag and the referrers are looked up there, as cosign does. Default: the image's repository.
    */
   readonly signatureRepository?: RepositoryRef;
+  /**
+   * The bundle-referrer look-up of this digest, already started by {@link startBundleReferrerDiscovery}
+   * (for attestations): reused instead of listing and fetching the referrers again.
+   */
+  readonly bundleReferrers?: Promise<Findings>;
 }
 
 /**
@@ -95,7 +100,7 @@ export function startDiscovery(
       });
     parts = [
       cancelOnFailure(discoverLegacySignatures(context)),
-      cancelOnFailure(discoverBundleReferrers(context)),
+      cancelOnFailure(options.bundleReferrers ?? discoverBundleReferrers(context)),
     ];
   } catch (error) {
     parts = [Promise.reject(error), Promise.reject(error)];
@@ -110,6 +115,44 @@ export function startDiscovery(
   // Callers may use only `parts` (verification does) or only `result` (a `signatures` field).
   void result.catch(() => undefined);
   return { result, parts };
+}
+
+/**
+ * Only the bundle-referrer part of {@link startDiscovery}: for a request that asks about attestations
+ * and not (yet) signatures, so the `.sig` tag is not fetched for nothing. Its findings hold both the
+ * signature bundles and the attestation bundles; pass the promise as `bundleReferrers` when the
+ * signatures are asked for later. Same contract and errors as {@link discoverSignatures}.
+ */
+export function startBundleReferrerDiscovery(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  digest: string,
+  limits: DiscoveryLimits,
+  options: Pick<DiscoveryOptions, 'signal' | 'signatureRepository'> = {},
+): Promise<Findings> {
+  try {
+    if (!SHA256_DIGEST.test(digest)) {
+      throw new DiscoveryError(
+        'INVALID_DIGEST',
+        `not a sha256 digest: ${JSON.stringify(digest.slice(0, 80))}`,
+      );
+    }
+    assertLimit('maxSignatures', limits.maxSignatures);
+    assertLimit('maxPayloadBytes', limits.maxPayloadBytes);
+    const part = discoverBundleReferrers({
+      client,
+      repository: options.signatureRepository ?? repo,
+      subjectDigest: digest,
+      limits,
+      signal: options.signal ?? new AbortController().signal,
+    });
+    void part.catch(() => undefined);
+    return part;
+  } catch (error) {
+    const failed = Promise.reject(error as Error);
+    void failed.catch(() => undefined);
+    return failed;
+  }
 }
 
 function assertLimit(name: string, value: number): void {

@@ -1,5 +1,11 @@
 /** Finding cosign signatures of a manifest digest in a registry, and reading what they claim. */
-export { discoverSignatures, startDiscovery, type Discovery, type DiscoveryOptions } from './discover.js';
+export {
+  discoverSignatures,
+  startBundleReferrerDiscovery,
+  startDiscovery,
+  type Discovery,
+  type DiscoveryOptions,
+} from './discover.js';
 export type { DiscoveryLimits, Findings } from './discovery-context.js';
 export { DiscoveryError, type DiscoveryErrorCode } from './errors.js';
 export { parseSimpleSigningPayload } from './simple-signing.js';

@@ -1,5 +1,6 @@
 import { setImmediate as afterPendingIo } from 'node:timers/promises';
 import {
+  startBundleReferrerDiscovery,
   startDiscovery,
   type Discovery,
   type DiscoveryLimits,
@@ -83,6 +84,8 @@ export class VerificationService {
   /** Discovery at most once per digest per request, shared by `signatures` and every verification. */
   private readonly discoveries = new Map<string, Discovery>();
   private readonly verifications = new Map<string, Promise<OwnVerification>>();
+  /** Bundle-referrer look-ups started for attestations before any signature discovery of the digest. */
+  private readonly referrerParts = new Map<string, Promise<Findings>>();
 
   constructor(private readonly options: VerificationServiceOptions) {}
 
@@ -96,7 +99,19 @@ export class VerificationService {
    * them), from this request's one discovery: attestation discovery reads referrers from here.
    */
   referrerFindings(repo: RepositoryRef, digest: string): Promise<Findings> {
-    return this.discovery(repo, digest).parts[1];
+    const key = digestKey(repo, digest);
+    const started = this.discoveries.get(key);
+    if (started !== undefined) return started.parts[1];
+    // Only the referrers: an attestation query has no use for the `.sig` tag. A signature discovery
+    // of the same digest later in this request picks this look-up up instead of repeating it.
+    let part = this.referrerParts.get(key);
+    if (part === undefined) {
+      part = startBundleReferrerDiscovery(this.options.registry, repo, digest, this.options.limits, {
+        signal: this.options.signal,
+      });
+      this.referrerParts.set(key, part);
+    }
+    return part;
   }
 
   private discovery(repo: RepositoryRef, digest: string): Discovery {
@@ -105,6 +120,7 @@ export class VerificationService {
     if (discovery === undefined) {
       discovery = startDiscovery(this.options.registry, repo, digest, this.options.limits, {
         signal: this.options.signal,
+        bundleReferrers: this.referrerParts.get(key),
       });
       this.discoveries.set(key, discovery);
     }
