@@ -42,6 +42,7 @@ import {
   metrics,
   observeHttpRequest,
   recordCacheLookup,
+  reportOutboundRefusals,
   serveMetrics,
   UNMATCHED_ROUTE,
 } from './telemetry/index.js';
@@ -135,7 +136,12 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // as not replayable (see src/graphql/response-cache).
   const registry = cache.wrapRegistry(
     refusingReplayOnUpstream(
-      deps.registry ?? createRegistryClient(config.registry, { observer: createRegistryObserver() }),
+      deps.registry ??
+        createRegistryClient(config.registry, {
+          observer: createRegistryObserver(),
+          // SSRF refusals: a warn line with the true reason, and a count in /metrics.
+          onRefusal: reportOutboundRefusals(logger),
+        }),
     ),
   );
   // Loaded before listening: a missing, malformed or expired trust root stops start-up with a clear

@@ -1,6 +1,11 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { RegistryConfig } from '../config/index.js';
-import { createGuardedConnector, OutboundPolicy, type HostResolver } from '../security/index.js';
+import {
+  createGuardedConnector,
+  OutboundPolicy,
+  type HostResolver,
+  type OutboundRefusedError,
+} from '../security/index.js';
 import { fetchBlobFrom } from './blobs.js';
 import { resolveEndpoint, validateRepository, type Endpoint } from './endpoint.js';
 import { fetchManifestFrom } from './manifests.js';
@@ -38,6 +43,11 @@ export interface RegistryClientOptions {
    * passes one for spans and metrics). Default: none.
    */
   readonly observer?: ExchangeObserver;
+  /**
+   * Told about every request the outbound policy refuses (allow-list, non-public or unresolvable
+   * address), with the reason callers are not told: the server logs and counts them. Default: none.
+   */
+  readonly onRefusal?: (refusal: OutboundRefusedError) => void;
 }
 
 /**
@@ -53,6 +63,7 @@ export function createRegistryClient(
   const policy = new OutboundPolicy({
     allowedRegistries: config.allowedRegistries ?? [],
     insecureRegistries: config.insecureRegistries,
+    ...(options.onRefusal === undefined ? {} : { onRefusal: options.onRefusal }),
   });
   const dispatcher =
     options.dispatcher ??

@@ -23,7 +23,9 @@ export const systemResolver: HostResolver = (hostname) =>
 /**
  * A `net` look-up that resolves with `resolver`, then refuses (with the policy's error) when any
  * address is not acceptable: one forbidden answer is enough to distrust the name, and refusing is
- * clearer to the operator than silently trying the others.
+ * clearer to the operator than silently trying the others. A name that does not resolve is refused
+ * with the same error (unless the operator named it), so the answer, its code and its timing (no
+ * retries either way) do not tell callers which internal names exist.
  */
 function guardedLookup(
   policy: OutboundPolicy,
@@ -40,13 +42,18 @@ function guardedLookup(
         }
         const first = addresses[0];
         if (first === undefined) {
-          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+          const refusal = policy.checkUnresolvable(destination, 'ENOTFOUND');
+          return callback(
+            refusal ?? Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }),
+            [],
+          );
         }
         return options.all === true
           ? callback(null, [...addresses])
           : callback(null, first.address, first.family);
       },
-      (error: NodeJS.ErrnoException) => callback(error, []),
+      (error: NodeJS.ErrnoException) =>
+        callback(policy.checkUnresolvable(destination, error.code ?? 'lookup failed') ?? error, []),
     );
   };
 }

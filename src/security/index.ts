@@ -1,5 +1,11 @@
 export { nonPublicRange } from './address-ranges.js';
-export { HostPatternError, OutboundRefusedError, type SecurityErrorCode } from './errors.js';
+export {
+  HostPatternError,
+  OutboundRefusedError,
+  type OutboundRefusalDetails,
+  type OutboundRefusalReason,
+  type SecurityErrorCode,
+} from './errors.js';
 export {
   createGuardedConnector,
   systemResolver,

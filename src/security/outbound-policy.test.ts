@@ -38,7 +38,53 @@ describe('the outbound policy', () => {
       expect(refusal?.code).toBe('REGISTRY_FORBIDDEN');
       expect(refusal?.message).toContain('internal.test');
       expect(refusal?.message).not.toContain('10.1.2.3');
-      expect(refusal?.address).toBe('10.1.2.3');
+      expect(refusal?.details).toEqual({
+        reason: 'non-public-address',
+        destination: 'internal.test:443',
+        range: 'private',
+        address: '10.1.2.3',
+      });
+    });
+
+    it('tells callers the same about a name that does not resolve, and the log the difference', () => {
+      const refused: unknown[] = [];
+      const policy = new OutboundPolicy({
+        allowedRegistries: [],
+        insecureRegistries: ['127.0.0.1:5000'],
+        onRefusal: (refusal) => refused.push(refusal.details),
+      });
+      const internal = policy.checkAddress(destinationOf(new URL('https://probe.test/')), '10.1.2.3');
+      const unknown = policy.checkUnresolvable(destinationOf(new URL('https://probe.test/')), 'ENOTFOUND');
+      expect(unknown?.code).toBe(internal?.code);
+      expect(unknown?.message).toBe(internal?.message);
+      expect(refused).toEqual([
+        expect.objectContaining({ reason: 'non-public-address', range: 'private' }),
+        { reason: 'unresolvable', destination: 'probe.test:443', lookupError: 'ENOTFOUND' },
+      ]);
+      // A host the operator named gets the resolver's own error instead.
+      expect(
+        policy.checkUnresolvable(destinationOf(new URL('http://127.0.0.1:5000/')), 'ENOTFOUND'),
+      ).toBeUndefined();
+    });
+
+    it('reports literal refusals too, naming their range to the caller who wrote the address', () => {
+      const refused: unknown[] = [];
+      const policy = new OutboundPolicy({
+        allowedRegistries: [],
+        insecureRegistries: [],
+        onRefusal: (refusal) => refused.push(refusal.details),
+      });
+      expect(policy.checkUrl(new URL('https://169.254.169.254/'))?.message).toContain(
+        'is a link-local address',
+      );
+      expect(refused).toEqual([
+        {
+          reason: 'non-public-address',
+          destination: '169.254.169.254:443',
+          range: 'link-local',
+          address: '169.254.169.254',
+        },
+      ]);
     });
   });
 
@@ -57,6 +103,7 @@ describe('the outbound policy', () => {
     it('refuses everything else by name', () => {
       const refusal = listed.checkUrl(new URL('https://quay.io/v2/'));
       expect(refusal?.message).toContain('IMPRIMATUR_ALLOWED_REGISTRIES');
+      expect(refusal?.details).toEqual({ reason: 'not-allowed', destination: 'quay.io:443' });
     });
 
     it('lets listed hosts reach private addresses: the operator named them', () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { nonPublicRange } from './address-ranges.js';
-import { OutboundRefusedError } from './errors.js';
+import { OutboundRefusedError, type OutboundRefusalDetails } from './errors.js';
 import {
   destinationOf,
   matchesHost,
@@ -28,6 +28,11 @@ export interface OutboundPolicyOptions {
   readonly allowedRegistries: readonly string[];
   /** `IMPRIMATUR_INSECURE_REGISTRIES`: explicitly named, so allowed and exempt from the address check. */
   readonly insecureRegistries: readonly string[];
+  /**
+   * Told about every refusal as it is made, with its reason, range and address (which callers are
+   * not told): the service logs it at `warn` and counts it in /metrics. Default: nobody.
+   */
+  readonly onRefusal?: (refusal: OutboundRefusedError) => void;
 }
 
 /**
@@ -47,15 +52,26 @@ function shown(destination: Destination): string {
   return `${host}:${destination.port}`;
 }
 
+/**
+ * What a caller is told when a name may not be reached by address: the same words whether it resolved
+ * to a non-public address or did not resolve at all, so that asking about `db.internal` and
+ * `nothing.internal` cannot tell which exists (a DNS oracle). The log keeps the true reason.
+ */
+function noPublicAddress(destination: Destination): string {
+  return `${shown(destination)} does not resolve to a public address (the name does not resolve, or resolves to a non-public address); list the registry in IMPRIMATUR_INSECURE_REGISTRIES or IMPRIMATUR_ALLOWED_REGISTRIES to reach it on a private network`;
+}
+
 export class OutboundPolicy {
   private readonly allowed: readonly HostPattern[];
   private readonly exempt: readonly HostPattern[];
+  private readonly onRefusal: ((refusal: OutboundRefusedError) => void) | undefined;
 
   constructor(options: OutboundPolicyOptions) {
     const allowed = withDockerHub(options.allowedRegistries.map(parseHostPattern));
     const insecure = options.insecureRegistries.map(parseHostPattern);
     this.allowed = allowed;
     this.exempt = [...allowed, ...insecure];
+    this.onRefusal = options.onRefusal;
   }
 
   /** True when the operator named this destination, so a non-public address is what they meant. */
@@ -71,8 +87,9 @@ export class OutboundPolicy {
     const destination = destinationOf(url);
     if (this.isExempt(destination)) return undefined;
     if (this.allowed.length > 0) {
-      return new OutboundRefusedError(
+      return this.refuse(
         `${shown(destination)} is not an allowed registry host (IMPRIMATUR_ALLOWED_REGISTRIES)`,
+        { reason: 'not-allowed', destination: shown(destination) },
       );
     }
     return isIP(destination.hostname) === 0
@@ -88,12 +105,37 @@ export class OutboundPolicy {
     if (this.isExempt(destination)) return undefined;
     const range = nonPublicRange(address);
     if (range === undefined) return undefined;
-    // A literal address was the caller's own input; for a name, the range stays in the logs.
-    const what =
-      isIP(destination.hostname) === 0 ? 'resolves to a non-public address' : `is a ${range} address`;
-    return new OutboundRefusedError(
-      `${shown(destination)} ${what}; list the registry in IMPRIMATUR_INSECURE_REGISTRIES or IMPRIMATUR_ALLOWED_REGISTRIES to reach it`,
+    // A literal address was the caller's own input, so naming its range tells them nothing new; for
+    // a name, the range stays in the logs.
+    const message =
+      isIP(destination.hostname) === 0
+        ? noPublicAddress(destination)
+        : `${shown(destination)} is a ${range} address; list the registry in IMPRIMATUR_INSECURE_REGISTRIES or IMPRIMATUR_ALLOWED_REGISTRIES to reach it`;
+    return this.refuse(message, {
+      reason: 'non-public-address',
+      destination: shown(destination),
+      range,
       address,
-    );
+    });
+  }
+
+  /**
+   * A name that could not be resolved (`lookupError`: the resolver's code), refused with the same
+   * message as a name resolving to a non-public address. Undefined for a destination the operator
+   * named: there is nothing to hide from them, and the resolver's own error says more.
+   */
+  checkUnresolvable(destination: Destination, lookupError: string): OutboundRefusedError | undefined {
+    if (this.isExempt(destination)) return undefined;
+    return this.refuse(noPublicAddress(destination), {
+      reason: 'unresolvable',
+      destination: shown(destination),
+      lookupError,
+    });
+  }
+
+  private refuse(message: string, details: OutboundRefusalDetails): OutboundRefusedError {
+    const refusal = new OutboundRefusedError(message, details);
+    this.onRefusal?.(refusal);
+    return refusal;
   }
 }

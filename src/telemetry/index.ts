@@ -42,4 +42,5 @@ export {
 export { traceVerification, type VerificationTarget } from './verification.js';
 export { recordCacheLookup, traceCacheLookup } from './cache.js';
 export { createLogger, traceMixin } from './logger.js';
+export { reportOutboundRefusals } from './outbound-refusals.js';
 export { Attr } from './attributes.js';

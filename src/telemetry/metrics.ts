@@ -92,6 +92,18 @@ export class TelemetryMetrics {
   /** Registry hosts as label values, capped. */
   readonly registryHosts = new BoundedLabel(MAX_REGISTRY_HOST_LABELS);
 
+  /**
+   * Requests the outbound policy refused before connecting (src/security/outbound-policy.ts). Labels
+   * are from fixed sets: the reason, and the range name for non-public addresses (IP literals
+   * included, which never reach a connection and so are not in the registry request count).
+   */
+  readonly outboundRefusals = new Counter({
+    name: 'imprimatur_outbound_refusals_total',
+    help: 'Outbound requests refused by the SSRF policy, by reason (not-allowed, non-public-address, unresolvable) and non-public range.',
+    labelNames: ['reason', 'range'] as const,
+    registers: [this.registry],
+  });
+
   /** Where the cache gauges read from; set by the server that owns the cache (the latest one wins). */
   private cacheState: (() => CacheState) | undefined;
 

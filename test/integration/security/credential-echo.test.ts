@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../support/paths.js';
+import { startServiceProcess, type ServiceProcess } from '../../support/service-process.js';
 import { startFakeRegistry, type FakeRegistry } from '../registry/fake-registry.js';
 
 const USER = 'robot-account';
@@ -72,9 +71,8 @@ describe('credentials a registry echoes back', () => {
   let dir: string;
   let basic: FakeRegistry;
   let bearer: FakeRegistry;
-  let child: ChildProcess;
+  let service: ServiceProcess;
   let url: string;
-  const output: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'imprimatur-echo-'));
@@ -87,43 +85,17 @@ describe('credentials a registry echoes back', () => {
       authFile,
       JSON.stringify({ auths: { [basic.host]: { auth: BASIC }, [bearer.host]: { auth: BASIC } } }),
     );
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        IMPRIMATUR_HOST: '127.0.0.1',
-        IMPRIMATUR_PORT: '0',
-        IMPRIMATUR_LOG_LEVEL: 'trace',
-        IMPRIMATUR_INSECURE_REGISTRIES: `${basic.host},${bearer.host}`,
-        IMPRIMATUR_REGISTRY_AUTH_FILE: authFile,
-        IMPRIMATUR_API_TOKENS: CALLER_TOKEN,
-        IMPRIMATUR_REGISTRY_MAX_RETRIES: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    service = await startServiceProcess({
+      IMPRIMATUR_LOG_LEVEL: 'trace',
+      IMPRIMATUR_INSECURE_REGISTRIES: `${basic.host},${bearer.host}`,
+      IMPRIMATUR_REGISTRY_AUTH_FILE: authFile,
+      IMPRIMATUR_API_TOKENS: CALLER_TOKEN,
+      IMPRIMATUR_REGISTRY_MAX_RETRIES: '0',
     });
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not listening: ${output.join('')}`)), 30_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        const text = chunk.toString();
-        output.push(text);
-        const listening =
-          /"msg":"imprimatur listening".*?"url":"([^"]+)"|"url":"([^"]+)".*?"msg":"imprimatur listening"/.exec(
-            text,
-          );
-        if (listening !== null) {
-          clearTimeout(timer);
-          resolve((listening[1] ?? listening[2])!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${output.join('')}`)));
-    });
+    url = service.url;
   }, 40_000);
   afterAll(async () => {
-    if (child?.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await service?.stop();
     await basic?.stop();
     await bearer?.stop();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
@@ -163,7 +135,7 @@ describe('credentials a registry echoes back', () => {
   );
 
   it('stay out of the log, at every level', () => {
-    const log = output.join('');
+    const log = service.output();
     expect(log).toContain('imprimatur listening');
     for (const secret of SECRETS) expect(log).not.toContain(secret);
     for (const secret of SECRETS) expect(log).not.toContain(JSON.stringify(secret).slice(1, -1));

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRegistryClient } from '../../../src/registry/index.js';
+import type { OutboundRefusalDetails } from '../../../src/security/index.js';
+import { startServiceProcess, type ServiceProcess } from '../../support/service-process.js';
 import { buildImage, FOUR_PLATFORMS, MT } from '../../support/registry/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../registry/fake-registry.js';
 import { testRegistryConfig } from '../registry/test-config.js';
@@ -128,6 +130,76 @@ describe('outbound safety', () => {
     });
   });
 
+  describe('a name that does not resolve', () => {
+    it('gets the same answer as a name resolving to a private address, each resolved once', async () => {
+      const resolver = names();
+      const refused: OutboundRefusalDetails[] = [];
+      const client = createRegistryClient(testRegistryConfig({ insecureRegistries: [], maxRetries: 2 }), {
+        resolver: resolver.resolve,
+        onRefusal: (refusal) => refused.push(refusal.details),
+      });
+      const attempt = (registry: string) =>
+        client.fetchManifest({ registry, repository: 'app/x' }, image.digest).then(
+          () => undefined,
+          (e: unknown) => e as { code: string; temporary: boolean; message: string },
+        );
+      const internal = await attempt('internal.test');
+      const unknown = await attempt('unknown.test');
+      expect(unknown).toMatchObject(forbidden);
+      expect(internal).toMatchObject(forbidden);
+      // Word for word the same but for the name asked about: nothing tells which one exists.
+      expect(unknown?.message.replaceAll('unknown.test', 'NAME')).toBe(
+        internal?.message.replaceAll('internal.test', 'NAME'),
+      );
+      // Not retried either way, so the time taken does not tell them apart either.
+      expect(resolver.calls).toEqual(['internal.test', 'unknown.test']);
+      // The truth goes to whoever watches refusals (the log and /metrics).
+      expect(refused).toEqual([
+        {
+          reason: 'non-public-address',
+          destination: 'internal.test:443',
+          range: 'private',
+          address: '10.0.0.1',
+        },
+        { reason: 'unresolvable', destination: 'unknown.test:443', lookupError: 'ENOTFOUND' },
+      ]);
+    });
+
+    it('keeps the resolver’s own error when the operator named the host', async () => {
+      const client = createRegistryClient(
+        testRegistryConfig({ insecureRegistries: ['unknown.test:5000'], maxRetries: 0 }),
+        { resolver: names().resolve },
+      );
+      await expect(
+        client.fetchManifest({ registry: 'unknown.test:5000', repository: 'app/x' }, image.digest),
+      ).rejects.toMatchObject({
+        code: 'REGISTRY_UNAVAILABLE',
+        message: expect.stringContaining('ENOTFOUND'),
+      });
+    });
+  });
+
+  describe('refusals of IP literals', () => {
+    it('are reported, though no connection is ever attempted', async () => {
+      const refused: OutboundRefusalDetails[] = [];
+      const client = createRegistryClient(testRegistryConfig({ insecureRegistries: [] }), {
+        onRefusal: (refusal) => refused.push(refusal.details),
+      });
+      await expect(
+        client.fetchManifest({ registry: `127.1:${port()}`, repository: 'app/x' }, image.digest),
+      ).rejects.toMatchObject(forbidden);
+      expect(refused).toEqual([
+        {
+          reason: 'non-public-address',
+          destination: `127.0.0.1:${port()}`,
+          range: 'loopback',
+          address: '127.0.0.1',
+        },
+      ]);
+      expect(watch.connected).toHaveLength(0);
+    });
+  });
+
   describe('with IMPRIMATUR_ALLOWED_REGISTRIES set', () => {
     it('refuses a host outside the list without even resolving it', async () => {
       const resolver = names();
@@ -210,5 +282,102 @@ describe('outbound safety', () => {
       ).rejects.toMatchObject(forbidden);
       expect(resolver.calls).toHaveLength(0);
     });
+  });
+});
+
+/**
+ * The service process, with the system's resolver: `localhost` resolves to a loopback address and a
+ * name under `.invalid` never resolves (RFC 6761). Refusals reach the log at warn with their true
+ * reason and are counted in /metrics, while callers get one answer for both names.
+ */
+describe('SSRF refusals in a running service', () => {
+  const CALLER_TOKEN = 'caller-token-for-refusal-tests';
+  let service: ServiceProcess;
+  const headers = { authorization: `Bearer ${CALLER_TOKEN}`, 'content-type': 'application/json' };
+
+  beforeAll(async () => {
+    service = await startServiceProcess({
+      IMPRIMATUR_LOG_LEVEL: 'info',
+      IMPRIMATUR_API_TOKENS: CALLER_TOKEN,
+    });
+  }, 40_000);
+  afterAll(async () => service?.stop());
+
+  const ask = async (ref: string) => {
+    const res = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: `{ image(ref: "${ref}") { digest } }` }),
+    });
+    const body = (await res.json()) as {
+      errors: { message: string; extensions: { code: string; retryable?: boolean } }[];
+    };
+    return body.errors[0]!;
+  };
+  const refusalLines = () =>
+    service.logLines().filter((line) => line.msg === 'outbound request refused by the SSRF policy');
+
+  it('answer a loopback name and a name that does not resolve alike', async () => {
+    const loopback = await ask('localhost:8443/team/app:v1');
+    const missing = await ask('nothing-here.invalid:8443/team/app:v1');
+    expect(loopback.extensions).toEqual(missing.extensions);
+    expect(loopback.extensions.code).toBe('REGISTRY_FORBIDDEN');
+    expect(missing.message.replaceAll('nothing-here.invalid', 'NAME')).toBe(
+      loopback.message.replaceAll('localhost', 'NAME'),
+    );
+    const rest = await Promise.all(
+      ['localhost:8443/team/app:v1', 'nothing-here.invalid:8443/team/app:v1'].map(async (ref) => {
+        const res = await fetch(`${service.url}/v1/images/${encodeURIComponent(ref)}`, { headers });
+        return { status: res.status, ...((await res.json()) as { code: string; detail: string }) };
+      }),
+    );
+    expect(rest[0]!.status).toBe(rest[1]!.status);
+    expect(rest[1]!.detail.replaceAll('nothing-here.invalid', 'NAME')).toBe(
+      rest[0]!.detail.replaceAll('localhost', 'NAME'),
+    );
+  });
+
+  it('log each refusal at warn with its true reason and range, and never the caller’s token', async () => {
+    await ask('10.0.0.1/team/app:v1');
+    // The answer can arrive before the child's log line has come through the pipe: wait for it.
+    await vi.waitFor(
+      () => {
+        const lines = refusalLines();
+        expect(lines.every((line) => line.level === 40)).toBe(true);
+        expect(lines).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              destination: 'localhost:8443',
+              reason: 'non-public-address',
+              range: 'loopback',
+            }),
+            expect.objectContaining({
+              destination: 'nothing-here.invalid:8443',
+              reason: 'unresolvable',
+              lookupError: 'ENOTFOUND',
+            }),
+            expect.objectContaining({
+              destination: '10.0.0.1:443',
+              reason: 'non-public-address',
+              range: 'private',
+            }),
+          ]),
+        );
+      },
+      { timeout: 5_000 },
+    );
+    expect(service.output()).not.toContain(CALLER_TOKEN);
+    expect(service.output().toLowerCase()).not.toContain('authorization');
+  });
+
+  it('count refusals in /metrics, IP literals included', async () => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const count = (labels: string) =>
+      Number(
+        new RegExp(`^imprimatur_outbound_refusals_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0,
+      );
+    expect(count('reason="non-public-address",range="loopback"')).toBeGreaterThanOrEqual(1);
+    expect(count('reason="non-public-address",range="private"')).toBeGreaterThanOrEqual(1);
+    expect(count('reason="unresolvable",range=""')).toBeGreaterThanOrEqual(1);
   });
 });
