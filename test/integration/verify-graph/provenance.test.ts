@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, pushImage, type BuiltImage } from '../../support/registry/index.js';
-import { githubBuildClaims, pushBundleReferrer, pushLegacySignatures } from '../../support/sigstore/index.js';
+import {
+  githubBuildClaims,
+  inTotoStatement,
+  pushBundleReferrer,
+  pushLegacyAttestations,
+  pushLegacySignatures,
+  SLSA_PROVENANCE_V1,
+} from '../../support/sigstore/index.js';
+import { verifyAttestation } from '../attestations/queries.js';
 import { ContractClient } from '../rest/contract.js';
 import { startHarness, type PolicyVariables, type VerifyGraphHarness } from './harness.js';
 
@@ -49,6 +57,7 @@ describe('provenance policy (gh attestation verify) through GraphQL', () => {
   let h: VerifyGraphHarness;
   let hosted: BuiltImage;
   let selfHosted: BuiltImage;
+  let attested: BuiltImage;
   const ref = (image: BuiltImage) => `${h.registry.host}/acme/app@${image.digest}`;
 
   async function verify(image: BuiltImage, policy: PolicyVariables): Promise<Reply> {
@@ -70,6 +79,8 @@ describe('provenance policy (gh attestation verify) through GraphQL', () => {
     selfHosted = buildImage({ os: 'linux', architecture: 'arm64' });
     await pushImage(h.target, 'acme/app', hosted, 'v1.2.3');
     await pushImage(h.target, 'acme/app', selfHosted, 'self-hosted');
+    attested = buildImage({ os: 'linux', architecture: 'riscv64' });
+    await pushImage(h.target, 'acme/app', attested, 'attested');
     const certificate = (buildClaims: typeof CLAIMS) =>
       h.sigstore.issueCertificate({ san: { uri: SAN }, issuer: ISSUER, buildClaims });
     // The hosted build in both storage formats; the self-hosted one as a bundle.
@@ -92,6 +103,22 @@ describe('provenance policy (gh attestation verify) through GraphQL', () => {
       selfHosted,
       h.sigstore.signBundle({ imageDigest: selfHosted.digest, identity: certificate(SELF_HOSTED) }),
     );
+    // SLSA provenance for a third image, as actions/attest-build-provenance (referrer) and cosign
+    // attest (.att tag) store it, signed by the same kind of certificate.
+    const provenance = inTotoStatement({ subjects: [attested.digest], predicateType: SLSA_PROVENANCE_V1 });
+    await pushBundleReferrer(
+      h.target,
+      'acme/app',
+      attested,
+      h.sigstore.signBundle({
+        imageDigest: attested.digest,
+        identity: certificate(CLAIMS),
+        statement: provenance,
+      }),
+    );
+    await pushLegacyAttestations(h.target, 'acme/app', attested.digest, [
+      h.sigstore.signLegacyAttestation({ statement: provenance, identity: certificate(CLAIMS) }),
+    ]);
   });
   afterAll(async () => {
     await h?.stop();
@@ -176,6 +203,34 @@ describe('provenance policy (gh attestation verify) through GraphQL', () => {
     expect(denied.signatures[0]?.identity?.runnerEnvironment).toBe('self-hosted');
     const allowed = await verify(selfHosted, { ...GH_POLICY, denySelfHostedRunners: false });
     expect(allowed).toMatchObject({ verified: true, status: 'VERIFIED' });
+  });
+
+  describe('on SLSA provenance attestations (attestationVerification)', () => {
+    it('verifies both stored forms under the gh conditions', async () => {
+      const v = await verifyAttestation(h.service, ref(attested), GH_POLICY, 'slsaprovenance1');
+      expect(v).toMatchObject({ verified: true, status: 'VERIFIED', errors: [] });
+      expect(v.attestations.map((a) => a.attestation?.source).sort()).toEqual([
+        'BUNDLE_REFERRER',
+        'LEGACY_TAG',
+      ]);
+      expect(v.attestations.every((a) => a.verified)).toBe(true);
+    });
+
+    it("fails a wrong source ref with gh's message on each attestation", async () => {
+      const v = await verifyAttestation(
+        h.service,
+        ref(attested),
+        { ...GH_POLICY, sourceRef: 'refs/heads/main' },
+        'slsaprovenance1',
+      );
+      expect(v).toMatchObject({ verified: false, status: 'FAILED' });
+      const issue = {
+        code: 'CERTIFICATE_CLAIM_MISMATCH',
+        message: `expected SourceRepositoryRef to be refs/heads/main, got ${REF}`,
+      };
+      expect(v.attestations).toHaveLength(2);
+      for (const a of v.attestations) expect(a.errors).toEqual([issue]);
+    });
   });
 
   it('refuses a malformed repo as INVALID_POLICY before touching the registry', async () => {
