@@ -31,6 +31,8 @@ export interface TrustRootState {
   readonly targetsVersion: number | undefined;
   /** Earliest expiry of the TUF metadata that vouched for `current`. */
   readonly metadataExpires: Date | undefined;
+  /** When the schedule refreshes next (undefined when not scheduled). */
+  readonly nextRefreshAt: Date | undefined;
 }
 
 /** What one refresh did: reported to the server's logger and metrics. */
@@ -113,6 +115,7 @@ export class RefreshingTrustRoot {
       rootVersion: undefined,
       targetsVersion: undefined,
       metadataExpires: undefined,
+      nextRefreshAt: undefined,
     };
     const tuf = config.tuf;
     // One folder per name and mirror: two repositories must never share TUF metadata.
@@ -167,16 +170,20 @@ export class RefreshingTrustRoot {
     return { name: this.name, mirror: this.config.tuf?.mirror, current: this.root, ...this.fields };
   }
 
-  /** Starts the schedule: a first refresh at once (in the background), then on the interval. */
+  /**
+   * Starts the schedule: a first refresh at once (in the background) unless one already ran (the
+   * set awaits the first refresh of a default root with no floor), then on the interval.
+   */
   start(): void {
     if (!this.refreshes || this.stopped) return;
-    this.schedule(0);
+    this.schedule(this.fields.lastAttemptAt === undefined ? 0 : this.nextDelayMs());
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.fields = { ...this.fields, nextRefreshAt: undefined };
   }
 
   /**
@@ -320,6 +327,7 @@ export class RefreshingTrustRoot {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.fields = { ...this.fields, nextRefreshAt: new Date(this.now().getTime() + delayMs) };
     this.timer = setTimeout(() => void this.refresh(), delayMs);
     // A pending refresh must not keep the process (or a test run) alive.
     this.timer.unref();

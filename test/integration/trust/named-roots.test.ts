@@ -193,6 +193,24 @@ describe('named trust roots', () => {
     expect((await verdict(refs.publicGood, POLICY)).verified).toBe(true);
   });
 
+  it('lists both roots in /readyz, the github one as fetched through TUF', async () => {
+    const body = (await (await fetch(`${service.url}/readyz`)).json()) as {
+      checks: { name: string; state: string; detail?: { roots: unknown[] } }[];
+    };
+    const check = body.checks.find((c) => c.name === 'trustRoot');
+    expect(check?.state).toBe('ok');
+    expect(check?.detail?.roots).toEqual([
+      expect.objectContaining({ name: 'public-good', default: true, origin: 'file', refreshes: false }),
+      expect.objectContaining({
+        name: 'github',
+        default: false,
+        origin: 'tuf',
+        refreshes: true,
+        consecutiveFailures: 0,
+      }),
+    ]);
+  });
+
   it('says over REST which root verified', async () => {
     const res = await fetch(`${service.url}/v1/verify`, {
       method: 'POST',

@@ -102,15 +102,27 @@ describe('a trust root refreshed through TUF', () => {
     expect(revoked.signatures[0]?.errors.map((e) => e.code)).toEqual(['CERTIFICATE_UNTRUSTED']);
   });
 
+  it('schedules the next refresh on the interval while the metadata lasts longer', () => {
+    // Scheduled when the refresh finished, an hour (the configured interval) later.
+    const next = state().nextRefreshAt!.getTime() - state().lastSuccessAt!.getTime();
+    expect(next).toBeGreaterThanOrEqual(3600_000);
+    expect(next).toBeLessThanOrEqual(3600_000 + 2_000);
+  });
+
   it('reports an unchanged root when the repository has nothing new', async () => {
     expect((await roots.refreshAll())[0]?.outcome).toBe('unchanged');
   });
 
   it('follows a root key rotation (v1 → v2, signed by both) and keeps verifying what v2 signs', async () => {
     repo.rotateRoot();
-    repo.publish(merged(newKeys.trustedRoot, oldKeys.trustedRoot));
+    // Timestamp metadata that lasts 5 minutes: the next refresh must come before it expires.
+    const expires = new Date(Date.now() + 5 * 60_000);
+    repo.publish(merged(newKeys.trustedRoot, oldKeys.trustedRoot), { timestampExpires: expires });
     expect((await roots.refreshAll())[0]?.outcome).toBe('updated');
     expect(state()).toMatchObject({ rootVersion: 2, targetsVersion: 4, consecutiveFailures: 0 });
+    const beforeExpiry = expires.getTime() - state().nextRefreshAt!.getTime();
+    expect(beforeExpiry).toBeGreaterThanOrEqual(59_000);
+    expect(beforeExpiry).toBeLessThanOrEqual(62_000);
     expect(statusUnder(oldKeys)).toBe('VERIFIED');
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestService, type TestService } from '../../support/service.js';
 import { createTestTufRepository } from '../../support/tuf/test-tuf-repository.js';
 
@@ -50,6 +50,15 @@ describe('with the TUF mirror unreachable', () => {
     const [state] = service.server.trustRoots.states();
     expect(state).toMatchObject({ name: 'public-good', origin: 'embedded' });
     expect(service.server.trustRoots.defaultRoot().source).toBe('embedded Sigstore public-good trusted root');
+  });
+
+  it('tries a refresh in the background on its own, and retries it after a back-off, not at once', async () => {
+    await vi.waitFor(() => expect(service.server.trustRoots.states()[0]?.consecutiveFailures).toBe(1));
+    const [state] = service.server.trustRoots.states();
+    const retryIn = state!.nextRefreshAt!.getTime() - state!.lastAttemptAt!.getTime();
+    // The first retry after a failure comes after 30 s (then 60 s, … up to the interval).
+    expect(retryIn).toBeGreaterThanOrEqual(29_000);
+    expect(retryIn).toBeLessThanOrEqual(31_000);
   });
 
   it('keeps the embedded root when the refresh fails, and /readyz stays ready but says degraded', async () => {
