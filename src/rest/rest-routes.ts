@@ -5,6 +5,7 @@ import { INTERNAL_PROBLEM, problemFor } from './error-mapping.js';
 import { RestProblem, sendJson, sendProblem } from './problem.js';
 import { runReadinessChecks, type ReadinessCheck, type ReadinessResult } from './readiness.js';
 import type { RequestServicesFactory } from './services.js';
+import { handleVerifyAttestation } from './verify-attestation-route.js';
 import { handleVerify } from './verify-route.js';
 
 export interface RestRoutesOptions {
@@ -25,6 +26,7 @@ export interface RestRoutesOptions {
 
 export const REST_PATHS = {
   verify: '/v1/verify',
+  verifyAttestation: '/v1/verify-attestation',
   images: '/v1/images/',
   readyz: '/readyz',
   openapi: '/openapi.yaml',
@@ -32,7 +34,14 @@ export const REST_PATHS = {
 
 /** The route as a metric label: one of ours with the reference elided, or undefined if not a REST path. */
 export function restRouteLabel(path: string): string | undefined {
-  if (path === REST_PATHS.verify || path === REST_PATHS.readyz || path === REST_PATHS.openapi) return path;
+  if (
+    path === REST_PATHS.verify ||
+    path === REST_PATHS.verifyAttestation ||
+    path === REST_PATHS.readyz ||
+    path === REST_PATHS.openapi
+  ) {
+    return path;
+  }
   if (path.startsWith(REST_PATHS.images)) return `${REST_PATHS.images}{ref}`;
   return undefined;
 }
@@ -121,6 +130,10 @@ export function createRestRoutes(options: RestRoutesOptions) {
       if (method !== 'POST') throw methodNotAllowed('POST');
       return handleVerify(req, res, options.createServices(abort.signal), options.bodyTimeoutMs);
     }
+    if (path === REST_PATHS.verifyAttestation) {
+      if (method !== 'POST') throw methodNotAllowed('POST');
+      return handleVerifyAttestation(req, res, options.createServices(abort.signal), options.bodyTimeoutMs);
+    }
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
     return handleImage(res, options.createServices(abort.signal), imageRefFromPath(path), method);
   }
@@ -132,7 +145,8 @@ export function createRestRoutes(options: RestRoutesOptions) {
     try {
       await dispatch(req, res, path, method);
     } catch (error) {
-      const problem = problemFor(error, path === REST_PATHS.verify ? 'image' : 'ref');
+      const inBody = path === REST_PATHS.verify || path === REST_PATHS.verifyAttestation;
+      const problem = problemFor(error, inBody ? 'image' : 'ref');
       if (problem === undefined) options.logger.error({ err: error }, 'unexpected error in REST handler');
       if (res.headersSent) return (void res.destroy(), true);
       const headers: Record<string, string> = {};

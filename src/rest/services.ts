@@ -1,4 +1,5 @@
 import type { ImageService } from '../services/index.js';
+import type { AttestationService } from '../services/attestation-service.js';
 import type { VerificationService } from '../services/verification-service.js';
 
 /**
@@ -8,6 +9,7 @@ import type { VerificationService } from '../services/verification-service.js';
 export interface RequestServices {
   readonly images: ImageService;
   readonly verification: VerificationService;
+  readonly attestations: AttestationService;
 }
 
 /** Builds fresh services for one request; `signal` aborts its registry requests when the caller leaves. */

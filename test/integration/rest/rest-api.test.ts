@@ -187,6 +187,75 @@ describe('REST facade', () => {
     });
   });
 
+  describe('POST /v1/verify-attestation', () => {
+    const verifyAttestation = (json: Record<string, unknown>) =>
+      api.request('/v1/verify-attestation', { json });
+
+    it('verifies the index’s SLSA provenance by cosign’s short name, naming the signer', async () => {
+      const response = await verifyAttestation({
+        image: walkthrough.indexRef,
+        predicateType: 'slsaprovenance1',
+        policy: WALKTHROUGH_POLICY,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        digest: walkthrough.indexDigest,
+        predicateType: 'https://slsa.dev/provenance/v1',
+        verified: true,
+        status: 'VERIFIED',
+        errors: [],
+        attestations: [
+          {
+            verified: true,
+            identity: { subjectAlternativeName: WORKFLOW_SAN, issuer: GITHUB_ISSUER },
+            attestation: { source: 'LEGACY_TAG', signed: true },
+          },
+        ],
+      });
+    });
+
+    it('verifies a platform reached through the index as VERIFIED_VIA_INDEX', async () => {
+      const response = await verifyAttestation({
+        image: walkthrough.indexRef,
+        platform: 'linux/amd64',
+        predicateType: 'https://slsa.dev/provenance/v1',
+        policy: WALKTHROUGH_POLICY,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        digest: walkthrough.platformDigest,
+        status: 'VERIFIED_VIA_INDEX',
+        inheritedFrom: walkthrough.indexDigest,
+      });
+    });
+
+    it('answers UNSIGNED in cosign’s words for a type the image has no attestation of', async () => {
+      const response = await verifyAttestation({
+        image: walkthrough.indexRef,
+        predicateType: 'spdx',
+        policy: WALKTHROUGH_POLICY,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        verified: false,
+        status: 'UNSIGNED',
+        errors: [
+          {
+            code: 'PREDICATE_TYPE_MISMATCH',
+            message:
+              'none of the attestations matched the predicate type: https://spdx.dev/Document, found: https://slsa.dev/provenance/v1',
+          },
+        ],
+      });
+    });
+
+    it('answers 400 naming predicateType when it is missing, before any registry request', async () => {
+      const response = await verifyAttestation({ image: walkthrough.indexRef, policy: WALKTHROUGH_POLICY });
+      expect(response.status).toBe(400);
+      expect(fieldOf(response)).toBe('predicateType');
+    });
+  });
+
   describe('POST /v1/verify with bad input answers 400 naming the field, before any registry request', () => {
     it.each([
       ['a missing image', { policy: WALKTHROUGH_POLICY }, 'image', 'BAD_REQUEST'],

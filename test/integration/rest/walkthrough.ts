@@ -9,7 +9,13 @@ import {
   startTestRegistry,
   type TestRegistry,
 } from '../../support/registry/index.js';
-import { createTestSigstore, pushLegacySignatures } from '../../support/sigstore/index.js';
+import {
+  createTestSigstore,
+  inTotoStatement,
+  pushLegacyAttestations,
+  pushLegacySignatures,
+  SLSA_PROVENANCE_V1,
+} from '../../support/sigstore/index.js';
 
 /**
  * The multi-platform walkthrough (shared/reference/cosign-multiplatform-til.txt) rebuilt for real: a
@@ -56,6 +62,12 @@ export async function startWalkthrough(): Promise<Walkthrough> {
       identity,
     });
     await pushLegacySignatures({ url: registry.url }, repository, index.digest, [signature]);
+    // The same workflow's SLSA v1 provenance about the index, in cosign's legacy `.att` form.
+    const provenance = sigstore.signLegacyAttestation({
+      statement: inTotoStatement({ subjects: [index.digest], predicateType: SLSA_PROVENANCE_V1 }),
+      identity,
+    });
+    await pushLegacyAttestations({ url: registry.url }, repository, index.digest, [provenance]);
     const amd64 = index.images[0];
     if (amd64 === undefined) throw new Error('walkthrough index has no platform images');
     return {
