@@ -94,8 +94,11 @@ export function parseRegistryErrorBody(body: Uint8Array): RegistryErrorBody {
     if (message === undefined && typeof record.message === 'string') {
       // eslint-disable-next-line no-control-regex
       const printable = record.message.replace(/[\u0000-\u001f\u007f]/g, ' ');
-      // Redacted before shortening, so a cut cannot leave half a credential unrecognised.
-      message = redactSecrets(printable).slice(0, MAX_ERROR_MESSAGE_CHARS);
+      // Redacted before the final cut, so a cut cannot leave half a credential unrecognised; but on
+      // a bounded prefix, so a 64 KiB message costs no more than a short one. A secret reaching into
+      // the kept part has hundreds of characters inside the prefix, enough to be recognised.
+      const prefix = printable.slice(0, 4 * MAX_ERROR_MESSAGE_CHARS);
+      message = redactSecrets(prefix).slice(0, MAX_ERROR_MESSAGE_CHARS);
     }
   }
   return { codes, message };

@@ -4,7 +4,8 @@
  *
  * How: every string of {@link GRAM} characters or more is indexed by "grams", its substrings of
  * exactly {@link GRAM} characters at offsets 0, GRAM, 2·GRAM, … and the last one. The scan looks up
- * the gram starting at each position of the text (one hash look-up each). Every occurrence of an
+ * the gram starting at each position of the text: a rolling hash of the window (O(1) per position, no
+ * string built), one map look-up, and a character comparison only when the hash is known. Every occurrence of an
  * indexed string consists of its grams, so every character of it lies in a gram the scan finds, and
  * each found gram is covered. From a found gram the cover is extended to the neighbouring characters
  * that agree with the string it came from, so a secret cut short (by a length cap, by a line end)
@@ -28,6 +29,30 @@ interface Anchor {
   readonly offset: number;
 }
 
+/** Polynomial hash base; arithmetic is modulo 2^32 (`Math.imul`, `>>> 0`). */
+const BASE = 0x01000193;
+/** BASE^(GRAM-1) mod 2^32: the weight of the character leaving the window. */
+const LEAVING = Array.from({ length: GRAM - 1 }).reduce<number>((power) => Math.imul(power, BASE) >>> 0, 1);
+
+/** The hash of `text[from, from + GRAM)`. */
+function gramHash(text: string, from: number): number {
+  let hash = 0;
+  for (let at = from; at < from + GRAM; at++) hash = (Math.imul(hash, BASE) + text.charCodeAt(at)) >>> 0;
+  return hash;
+}
+
+/** The hash of the window one position on: `hash` minus the leaving character, plus the entering one. */
+function rollHash(hash: number, leaving: number, entering: number): number {
+  return (Math.imul((hash - Math.imul(leaving, LEAVING)) >>> 0, BASE) + entering) >>> 0;
+}
+
+function sameGram(text: string, at: number, anchor: Anchor): boolean {
+  for (let k = 0; k < GRAM; k++) {
+    if (text.charCodeAt(at + k) !== anchor.value.charCodeAt(anchor.offset + k)) return false;
+  }
+  return true;
+}
+
 function gramOffsets(length: number): number[] {
   const offsets: number[] = [];
   for (let offset = 0; offset + GRAM <= length; offset += GRAM) offsets.push(offset);
@@ -38,7 +63,8 @@ function gramOffsets(length: number): number[] {
 export class SecretIndex {
   /** How many held secrets have this form (two secrets can share one, e.g. a password and a token). */
   private readonly counts = new Map<string, number>();
-  private readonly grams = new Map<string, Anchor[]>();
+  /** Anchors by the hash of their gram; grams with equal hashes share a list (told apart by comparing). */
+  private readonly grams = new Map<number, Anchor[]>();
   /** Short strings by length: each length present costs one look-up per text position. */
   private readonly short = new Map<number, Set<string>>();
 
@@ -58,12 +84,15 @@ export class SecretIndex {
       return;
     }
     for (const offset of gramOffsets(value.length)) {
-      const gram = value.slice(offset, offset + GRAM);
-      const anchors = this.grams.get(gram);
+      const anchor = { value, offset };
+      const hash = gramHash(value, offset);
+      const anchors = this.grams.get(hash);
       // A gram already at its cap is still found (by the anchors it has), so the text is covered;
       // only the extension past it may follow another secret than this one.
-      if (anchors === undefined) this.grams.set(gram, [{ value, offset }]);
-      else if (anchors.length < MAX_ANCHORS) anchors.push({ value, offset });
+      if (anchors === undefined) this.grams.set(hash, [anchor]);
+      else if (anchors.filter((other) => sameGram(value, offset, other)).length < MAX_ANCHORS) {
+        anchors.push(anchor);
+      }
     }
   }
 
@@ -82,10 +111,10 @@ export class SecretIndex {
       return;
     }
     for (const offset of gramOffsets(value.length)) {
-      const gram = value.slice(offset, offset + GRAM);
-      const remaining = (this.grams.get(gram) ?? []).filter((anchor) => anchor.value !== value);
-      if (remaining.length > 0) this.grams.set(gram, remaining);
-      else this.grams.delete(gram);
+      const hash = gramHash(value, offset);
+      const remaining = (this.grams.get(hash) ?? []).filter((anchor) => anchor.value !== value);
+      if (remaining.length > 0) this.grams.set(hash, remaining);
+      else this.grams.delete(hash);
     }
   }
 
@@ -98,14 +127,20 @@ export class SecretIndex {
     let covered: Uint8Array | undefined;
     const isCovered = (at: number) => covered !== undefined && covered[at] === 1;
     const cover = (from: number, to: number) => (covered ??= new Uint8Array(text.length)).fill(1, from, to);
+    const short = [...this.short];
+    const scanGrams = this.grams.size > 0 && text.length >= GRAM;
+    let hash = scanGrams ? gramHash(text, 0) : 0;
     for (let at = 0; at < text.length; at++) {
-      for (const [length, set] of this.short) {
+      for (const [length, set] of short) {
         if (at + length <= text.length && set.has(text.slice(at, at + length))) cover(at, at + length);
       }
-      if (at + GRAM > text.length || this.grams.size === 0) continue;
-      const anchors = this.grams.get(text.slice(at, at + GRAM));
+      if (!scanGrams || at + GRAM > text.length) continue;
+      if (at > 0) hash = rollHash(hash, text.charCodeAt(at - 1), text.charCodeAt(at + GRAM - 1));
+      const anchors = this.grams.get(hash);
       if (anchors === undefined || this.allCovered(covered, at, at + GRAM)) continue;
-      for (const { value, offset } of anchors) {
+      for (const anchor of anchors) {
+        if (!sameGram(text, at, anchor)) continue;
+        const { value, offset } = anchor;
         const start = at - offset;
         let from = at;
         while (
