@@ -1,3 +1,8 @@
+import {
+  ATTESTATION_MINIMUM,
+  ATTESTATION_STAMPEDE_QUERIES,
+  type AttestationFigures,
+} from './attestations.js';
 import type { CacheMemory } from './cache-memory.js';
 import type { ColdLatency } from './cold-latency.js';
 import type { Stampede } from './stampede.js';
@@ -12,6 +17,7 @@ export interface BenchMeasurements {
   readonly stampede: Stampede;
   readonly stampedeQueries: number;
   readonly memory: CacheMemory;
+  readonly attestations: AttestationFigures;
 }
 
 /** One line of the table: a figure, what it must be, and whether this run met it (computed here). */
@@ -25,6 +31,38 @@ export interface FigureRow {
 }
 
 export function figureRows(m: BenchMeasurements): FigureRow[] {
+  return [...signatureRows(m), ...attestationRows(m.attestations)];
+}
+
+/** The attestation query (bench/attestations.ts) against the signatures' targets. */
+function attestationRows(a: AttestationFigures): FigureRow[] {
+  return [
+    {
+      figure: 'attestationRequestsCold',
+      value: a.cold,
+      target: `<= ${ATTESTATION_MINIMUM} (minimum)`,
+      met: a.cold <= ATTESTATION_MINIMUM,
+      detail:
+        'attestations + attestationVerification of bench/attested:v1 on a fresh service (bench/attestations.ts)',
+    },
+    {
+      figure: 'attestationRequestsWarm',
+      value: a.warm,
+      target: '0',
+      met: a.warm === 0,
+      detail: 'the same query again on the same service, answer replay off',
+    },
+    {
+      figure: 'attestationStampedeFetches',
+      value: a.stampede,
+      target: `<= ${a.cold} (one cold query)`,
+      met: a.stampede <= a.cold && a.stampedeFailures === 0,
+      detail: `${ATTESTATION_STAMPEDE_QUERIES} identical cold queries at once on a fresh service; ${a.stampedeFailures} not VERIFIED`,
+    },
+  ];
+}
+
+function signatureRows(m: BenchMeasurements): FigureRow[] {
   const rssGrowthMb = m.memory.rssGrowthBytes / MIB;
   const limitMb = m.memory.maxBytes / MIB;
   return [

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { measureAttestations } from './attestations.js';
 import { measureCacheMemory } from './cache-memory.js';
 import { measureColdLatency } from './cold-latency.js';
 import { measureDistinctImages } from './distinct-images.js';
@@ -40,6 +41,7 @@ try {
   const warm = await step('warm throughput', () => measureWarmThroughput(world, profilePath));
   const distinct = await step('distinct images', () => measureDistinctImages(world));
   const memory = await step('cache memory', measureCacheMemory);
+  const attestations = await step('attestations', () => measureAttestations(world));
   const rows = figureRows({
     warm,
     cold,
@@ -47,6 +49,7 @@ try {
     stampede,
     stampedeQueries: STAMPEDE_QUERIES,
     memory,
+    attestations,
   });
   const machine = {
     date: new Date().toISOString(),
@@ -80,7 +83,7 @@ try {
     const figures = Object.fromEntries(rows.map((r) => [r.figure, r.value]));
     const met = Object.fromEntries(rows.map((r) => [r.figure, r.met]));
     process.stdout.write(
-      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, distinct, memory } })}\n`,
+      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, distinct, memory, attestations } })}\n`,
     );
   }
 } finally {

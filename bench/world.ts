@@ -14,8 +14,11 @@ import {
 } from '../test/support/registry/index.js';
 import {
   createTestSigstore,
+  inTotoStatement,
   pushBundleReferrer,
+  pushLegacyAttestations,
   pushLegacySignatures,
+  SLSA_PROVENANCE_V1,
 } from '../test/support/sigstore/index.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
@@ -30,6 +33,9 @@ export const SEED_POLICY = {
   certificateIdentityRegexp: 'https://github.com/aquasecurity/.*',
   certificateOidcIssuer: ISSUER,
 } as const;
+
+/** The attested image of the attestation figures (bench/attestations.ts). */
+export const ATTESTED_REPOSITORY = 'bench/attested';
 
 /** How many distinct signed single-platform images sit next to the seed index. */
 export const DISTINCT_IMAGES = 50;
@@ -51,6 +57,8 @@ export interface BenchWorld {
   readonly seedRef: string;
   /** `PROXY/bench/app-NN@sha256:…`, each signed once (alternating legacy and bundle). */
   readonly distinctRefs: readonly string[];
+  /** `PROXY/bench/attested:v1`: SLSA v1 provenance in a legacy `.att` layer and a bundle referrer. */
+  readonly attestedRef: string;
   stop(): Promise<void>;
 }
 
@@ -112,11 +120,25 @@ export async function buildWorld(options: { readonly delayMs?: number } = {}): P
     distinctRefs.push(...(await Promise.all(batch.map((n) => pushSignedImage(n)))));
   }
 
+  const attested = buildImage({ os: 'linux', architecture: 'amd64' });
+  await pushImage(target, ATTESTED_REPOSITORY, attested, 'v1');
+  const provenance = inTotoStatement({ subjects: [attested.digest], predicateType: SLSA_PROVENANCE_V1 });
+  await pushLegacyAttestations(target, ATTESTED_REPOSITORY, attested.digest, [
+    sigstore.signLegacyAttestation({ statement: provenance, identity: sign() }),
+  ]);
+  await pushBundleReferrer(
+    target,
+    ATTESTED_REPOSITORY,
+    attested,
+    sigstore.signBundle({ imageDigest: attested.digest, identity: sign(), statement: provenance }),
+  );
+
   return {
     registry,
     proxy,
     trustedRootPath,
     seed,
+    attestedRef: `${proxy.host}/${ATTESTED_REPOSITORY}:v1`,
     seedRef: `${seedRepository}:${SEED_TAG}`,
     distinctRefs,
     async stop() {
