@@ -166,6 +166,8 @@ describe('three replicas sharing one Redis', () => {
     const verdicts = await Promise.all(answers);
     expect(verdicts.filter((v) => v !== 'VERIFIED')).toEqual([]);
     expect(balancer.failed).toBe(0);
+    // The dead replica was really asked (and the request answered by another), not just skipped.
+    expect(balancer.retried).toBeGreaterThan(0);
     expect(replicas[2]!.exited).toBe(true);
     const afterKill = balancer.answeredBy.slice(Math.max(killedAfter, answeredBefore) + 5);
     expect(afterKill.length).toBeGreaterThan(20);
