@@ -134,6 +134,21 @@ describe('credentials a registry echoes back', () => {
     },
   );
 
+  it('leave ordinary words alone: a short digest is answered in full', async () => {
+    const ref = `${basic.host}/team/app@sha256:abc`;
+    const graphql = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: `{ image(ref: "${ref}") { digest } }` }),
+    });
+    const answer = (await graphql.json()) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    expect(answer.errors?.[0]?.extensions?.code).toBe('INVALID_REFERENCE');
+    expect(answer.errors?.[0]?.message).toContain('digest must be lowercase hex');
+    expect(answer.errors?.[0]?.message).not.toContain('[redacted]');
+  });
+
   it('stay out of the log, at every level', () => {
     const log = service.output();
     expect(log).toContain('imprimatur listening');
