@@ -51,7 +51,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Config errors carry a message naming the variable; anything else is logged in full.
-  pino().fatal({ err: error }, 'imprimatur failed to start');
+  // What stops start-up is a setting (its message names the variable), a port in use or not ours to
+  // bind, or a trust root that cannot load: the message says which; a stack trace would bury it.
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  pino().fatal(
+    {
+      ...(typeof code === 'string' ? { code } : {}),
+      error: typeof message === 'string' ? message : String(error),
+    },
+    'imprimatur failed to start',
+  );
   process.exit(1);
 });

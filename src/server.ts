@@ -125,6 +125,11 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
           logger.warn({ namespace }, 'cache entry from Redis refused: it did not match its digest or format');
         }
       },
+      // Answers never depend on Redis, so nothing else would show an operator that it is gone.
+      onRedisStateChange: (state, lastError) =>
+        state === 'down'
+          ? logger.warn({ error: lastError }, 'Redis unreachable: answering from memory and the registries')
+          : logger.info('Redis reachable: sharing cache entries through it'),
     });
   metrics().observeCache(() => {
     const health = cache.health();
@@ -138,7 +143,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     refusingReplayOnUpstream(
       deps.registry ??
         createRegistryClient(config.registry, {
-          observer: createRegistryObserver(),
+          observer: createRegistryObserver({ logger }),
           // SSRF refusals: a warn line with the true reason, and a count in /metrics.
           onRefusal: reportOutboundRefusals(logger),
         }),
@@ -189,13 +194,20 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     (req, res) => {
       res.setHeader('x-content-type-options', 'nosniff');
       // The request's span, trace headers and metrics; the handler (and its error log) runs inside it.
-      void observeHttpRequest(req, res, routeLabel(req.url), () =>
-        Promise.resolve(route(req, res)).catch((error: unknown) => {
-          logger.error({ err: error }, 'unhandled error in HTTP handler');
-          if (!res.headersSent)
-            sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
-          else res.destroy();
-        }),
+      // One log line per request when it ends (route, operation, status, duration, registry and
+      // cache counts, trace id): at info, probes and scrapes at debug.
+      void observeHttpRequest(
+        req,
+        res,
+        routeLabel(req.url),
+        () =>
+          Promise.resolve(route(req, res)).catch((error: unknown) => {
+            logger.error({ err: error }, 'unhandled error in HTTP handler');
+            if (!res.headersSent)
+              sendJsonError(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
+            else res.destroy();
+          }),
+        logger,
       );
     },
   );

@@ -44,6 +44,8 @@ export interface CreateCacheOptions {
   readonly now?: () => number;
   /** Told how each cross-process fetch lease ended (metrics, tests). */
   readonly observeLease?: (outcome: LeaseOutcome) => void;
+  /** Told when Redis becomes unreachable (with the error) and when it is back; the server logs both. */
+  readonly onRedisStateChange?: (state: 'up' | 'down', lastError: string | undefined) => void;
 }
 
 /** Default of `IMPRIMATUR_CACHE_LEASE_MS`. */
@@ -129,6 +131,7 @@ function connectRedis(url: string, config: CacheConfig, options: CreateCacheOpti
     timeoutMs: config.timeoutMs,
     retryAfterMs: options.redisRetryAfterMs ?? 1_000,
     now: options.now,
+    onStateChange: options.onRedisStateChange,
   });
   client.on('ready', () => tier.markAvailable());
   // In the background: a failure is recorded by the tier (through keyv's `error` event) and retried

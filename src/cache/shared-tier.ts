@@ -44,6 +44,11 @@ export interface SharedTierOptions {
    */
   readonly retryAfterMs: number;
   readonly now?: () => number;
+  /**
+   * Told when the store goes down (with the error) or comes back: an operator must hear of both,
+   * since the service itself carries on either way and nothing else would show it.
+   */
+  readonly onStateChange?: (state: 'up' | 'down', lastError: string | undefined) => void;
 }
 
 /**
@@ -179,6 +184,7 @@ export class SharedTier {
     this.nextAttemptAt = 0;
     this.state = 'up';
     this.since = new Date(this.now());
+    this.options.onStateChange?.('up', undefined);
   }
 
   private recordFailure(error: unknown): void {
@@ -188,5 +194,6 @@ export class SharedTier {
     if (this.state === 'down') return;
     this.state = 'down';
     this.since = new Date(this.now());
+    this.options.onStateChange?.('down', this.lastError);
   }
 }

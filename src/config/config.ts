@@ -284,12 +284,23 @@ function trustRootsConfig(env: Env): TrustRootsConfig {
 }
 
 /** Reads and validates configuration; throws {@link ConfigError} naming the offending variable. */
+/** pino's levels: anything else would stop start-up later with pino's message, not naming the variable. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(value: string | undefined): string {
+  const level = value?.trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`IMPRIMATUR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  return level;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'IMPRIMATUR_PORT', integer(env, 'PORT', 4000, 0, 65535), 0, 65535),
     host: env.IMPRIMATUR_HOST?.trim() || '0.0.0.0',
     graphiql: boolean(env, 'IMPRIMATUR_GRAPHIQL', true),
-    logLevel: env.IMPRIMATUR_LOG_LEVEL?.trim() || 'info',
+    logLevel: logLevel(env.IMPRIMATUR_LOG_LEVEL),
     apiTokens: apiTokens(env, 'IMPRIMATUR_API_TOKENS'),
     requestDeadlineMs: integer(env, 'IMPRIMATUR_REQUEST_DEADLINE_MS', 60_000, 100, 600_000),
     clientTimeouts: clientTimeouts(env),

@@ -7,6 +7,7 @@ import { operationSpans } from './operation-spans.js';
 import { currentTraceIds } from './trace-context.js';
 import { tracer } from './tracer.js';
 import { isTracingEnabled } from './tracing-state.js';
+import { tallyOperationName } from './request-tally.js';
 
 /** Operation names are the caller's: long ones are cut so a span name stays a name. */
 const MAX_OPERATION_NAME = 100;
@@ -42,6 +43,7 @@ export function createTelemetryPlugin<TContext extends BaseContext>(): ApolloSer
           const name = request.operationName?.slice(0, MAX_OPERATION_NAME);
           span.setAttribute(Attr.GRAPHQL_OPERATION_TYPE, type);
           if (name !== undefined) span.setAttribute(Attr.GRAPHQL_OPERATION_NAME, name);
+          tallyOperationName(name);
           span.updateName(operationSpanName(type, name));
         },
         async willSendResponse(request) {

@@ -1,6 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { Attr } from './attributes.js';
 import { metrics } from './metrics.js';
+import { tallyCacheLookup } from './request-tally.js';
 import { inSpan } from './tracer.js';
 
 /**
@@ -11,6 +12,7 @@ import { inSpan } from './tracer.js';
  */
 export function recordCacheLookup(namespace: string, hit: boolean): void {
   metrics().cacheLookups.inc({ namespace, result: hit ? 'hit' : 'miss' });
+  tallyCacheLookup(hit);
   trace.getSpan(context.active())?.addEvent('cache lookup', {
     [Attr.CACHE_NAMESPACE]: namespace,
     [Attr.CACHE_HIT]: hit,
@@ -34,6 +36,7 @@ export async function traceCacheLookup<T>(
       const hit = value !== undefined;
       span.setAttribute(Attr.CACHE_HIT, hit);
       metrics().cacheLookups.inc({ namespace, result: hit ? 'hit' : 'miss' });
+      tallyCacheLookup(hit);
       return value;
     },
   );

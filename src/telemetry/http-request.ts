@@ -18,6 +18,7 @@ import {
   runWithTraceIds,
   type TraceIds,
 } from './trace-context.js';
+import { newRequestTally, runWithRequestTally } from './request-tally.js';
 import { tracer } from './tracer.js';
 import { isTracingEnabled } from './tracing-state.js';
 
@@ -32,6 +33,18 @@ export const TRACE_RESPONSE_HEADER = 'traceresponse';
 
 /** Label for paths outside the known routes: the raw path is caller-chosen and would be unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Where the one line per request goes; pino's logger fits. */
+export interface RequestLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Probes and scrapes arrive every few seconds from machines, not people: their lines go at `debug`,
+ * so `info` stays one line per request someone made.
+ */
+const QUIET_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
@@ -52,7 +65,9 @@ export function observeHttpRequest(
   res: ServerResponse,
   route: string,
   handle: () => Promise<void>,
+  logger?: RequestLogger,
 ): Promise<void> {
+  const tally = newRequestTally();
   const method = KNOWN_METHODS.has(req.method ?? '') ? (req.method as string) : '_OTHER';
   const parent = w3c.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
   const started = performance.now();
@@ -77,6 +92,22 @@ export function observeHttpRequest(
     const seconds = (performance.now() - started) / 1000;
     metrics().httpRequests.inc({ route, method, status });
     metrics().httpDuration.observe({ route, method }, seconds);
+    logger?.[QUIET_ROUTES.has(route) ? 'debug' : 'info'](
+      {
+        route,
+        method,
+        status: res.statusCode,
+        duration_ms: Math.round(seconds * 10_000) / 10,
+        ...(tally.operationName === undefined ? {} : { operation: tally.operationName }),
+        registry_requests: tally.registryRequests,
+        ...(tally.registryFailures > 0 ? { registry_failures: tally.registryFailures } : {}),
+        cache_hits: tally.cacheHits,
+        cache_misses: tally.cacheMisses,
+        ...(res.writableFinished ? {} : { client_closed: true }),
+        trace_id: ids.traceId,
+      },
+      'request',
+    );
     if (span !== undefined) {
       span.setAttribute(Attr.HTTP_STATUS, res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -86,5 +117,5 @@ export function observeHttpRequest(
   });
 
   const active = span === undefined ? parent : trace.setSpan(parent, span);
-  return runWithTraceIds(ids, () => context.with(active, handle));
+  return runWithTraceIds(ids, () => runWithRequestTally(tally, () => context.with(active, handle)));
 }

@@ -3,6 +3,7 @@ import { context, SpanKind, SpanStatusCode, type Attributes, type Span } from '@
 import type { ExchangeObserver, ObservedExchange } from '../registry/index.js';
 import { Attr } from './attributes.js';
 import { metrics } from './metrics.js';
+import { tallyRegistryRequest } from './request-tally.js';
 import { errorType, recordFailure, tracer } from './tracer.js';
 import { isTracingEnabled } from './tracing-state.js';
 
@@ -55,13 +56,18 @@ function safeDecode(segment: string): string {
   }
 }
 
+/** Where the observer reports failed exchanges; pino's `warn` fits. */
+export interface RegistryObserverOptions {
+  readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
+}
+
 /**
  * The observer handed to the registry client: a CLIENT span per HTTP exchange (a child of whatever is
  * active, so of the resolver or verification that caused it), and the request count and upstream
  * latency by host and status. Request headers never reach it (the transport does not pass them), so
  * neither credentials nor tokens can end up in a span or a label.
  */
-export function createRegistryObserver(): ExchangeObserver {
+export function createRegistryObserver(options: RegistryObserverOptions = {}): ExchangeObserver {
   return {
     exchangeStarted(exchange: ObservedExchange) {
       const started = performance.now();
@@ -69,7 +75,8 @@ export function createRegistryObserver(): ExchangeObserver {
       // With tracing off the span would be a no-op: its attributes are not even worked out.
       const span = isTracingEnabled() ? startExchangeSpan(exchange) : undefined;
       return (outcome) => {
-        metrics().registryDuration.observe({ host }, (performance.now() - started) / 1000);
+        const ms = performance.now() - started;
+        metrics().registryDuration.observe({ host }, ms / 1000);
         if ('status' in outcome) {
           metrics().registryRequests.inc({ host, status: String(outcome.status) });
           span?.setAttribute(Attr.HTTP_STATUS, outcome.status);
@@ -78,15 +85,46 @@ export function createRegistryObserver(): ExchangeObserver {
           if (outcome.status >= 500) {
             span?.setAttribute(Attr.ERROR_TYPE, String(outcome.status));
             span?.setStatus({ code: SpanStatusCode.ERROR });
+            options.logger?.warn(
+              { ...exchangeFields(exchange), status: outcome.status, duration_ms: Math.round(ms) },
+              'registry answered with a server error',
+            );
           }
+          tallyRegistryRequest(outcome.status >= 500);
         } else {
-          metrics().registryRequests.inc({ host, status: errorType(outcome.error) });
+          const type = errorType(outcome.error);
+          metrics().registryRequests.inc({ host, status: type });
           if (span !== undefined) recordFailure(span, outcome.error);
+          // No HTTP answer at all: refused, reset, timed out, a TLS handshake that failed. The
+          // message is the transport's (the logger's stream removes any secret value we hold).
+          options.logger?.warn(
+            {
+              ...exchangeFields(exchange),
+              error_type: type,
+              error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+              duration_ms: Math.round(ms),
+            },
+            'registry request failed',
+          );
+          tallyRegistryRequest(true);
         }
         span?.end();
       };
     },
   };
+}
+
+/** Where a failed exchange went, for its log line: host and operation, never headers or query strings. */
+function exchangeFields(exchange: ObservedExchange): Record<string, string | number> {
+  const url = summarizeRegistryUrl(exchange.url);
+  const fields: Record<string, string | number> = {
+    registry: hostLabel(exchange.url),
+    method: exchange.method,
+    operation: url.operation,
+  };
+  if (url.repository !== undefined) fields.repository = url.repository;
+  if (exchange.attempt > 0) fields.attempt = exchange.attempt;
+  return fields;
 }
 
 /** The port asked for, the scheme's default when the URL names none. */
