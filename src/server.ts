@@ -114,6 +114,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     deps.cache ??
     createCache(config.cache, {
       maxManifestBytes: config.registry.maxManifestBytes,
+      observeLease: (outcome) => metrics().cacheFetchLeases.inc({ outcome: outcome.replaceAll('-', '_') }),
       // Every look-up is counted per namespace (hit or not) and noted on the active span.
       observe: (namespace, outcome, tier, expiresAt) => {
         recordCacheLookup(namespace, outcome === 'hit');

@@ -82,6 +82,13 @@ export class TelemetryMetrics {
     registers: [this.registry],
   });
 
+  readonly cacheFetchLeases = new Counter({
+    name: 'imprimatur_cache_fetch_leases_total',
+    help: 'Fetches of shared entries under the cross-replica Redis lease, by outcome: fetched (held it), waited (another replica fetched), waited_then_fetched (its holder was slow or gone), unleased (Redis unreachable).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly responseCache = new Counter({
     name: 'imprimatur_graphql_response_cache_total',
     help: 'Whole GraphQL answers: replayed (hit), executed and kept for replay (stored), executed and not replayable (not_reusable).',

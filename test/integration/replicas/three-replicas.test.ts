@@ -45,6 +45,13 @@ async function cacheState(url: string): Promise<string | undefined> {
   return body.checks?.find((c) => c.name === 'cache')?.state;
 }
 
+/** One series of a replica's `/metrics` (0 when not written yet). */
+async function metric(url: string, series: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
 async function eventually(condition: () => Promise<boolean>, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (!(await condition())) {
@@ -117,6 +124,11 @@ describe('three replicas sharing one Redis', () => {
     const seen = world.proxy.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     expect(seen.length, seen.join('\n')).toBe(oneFetchSet);
     expect(new Set(seen).size).toBe(seen.length);
+    // /metrics says how: the other replicas waited on a lease instead of fetching.
+    const waited = await Promise.all(
+      replicas.map((r) => metric(r.url, 'imprimatur_cache_fetch_leases_total{outcome="waited"}')),
+    );
+    expect(waited.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
   it('keeps answering while Redis restarts under load, each replica on its own, and shares again after', async () => {
