@@ -16,6 +16,18 @@ async function main(): Promise<void> {
   const server = await createServer(config, { logger });
   const { url } = await server.listen();
   logger.info({ url, graphql: `${url}/graphql`, tracing: tracing.exporters }, 'imprimatur listening');
+  // Which roots verdicts are computed under, and whether they refresh (docs/trust-roots.md).
+  logger.info(
+    {
+      trustRoots: server.trustRoots.states().map((s) => ({
+        name: s.name,
+        origin: s.origin ?? null,
+        id: s.current?.id ?? null,
+        mirror: s.mirror ?? null,
+      })),
+    },
+    'trust roots',
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -20,6 +20,8 @@ describe('the service process', () => {
         IMPRIMATUR_HOST: '127.0.0.1',
         IMPRIMATUR_PORT: '0',
         IMPRIMATUR_LOG_LEVEL: 'info',
+        // No TUF refresh towards the public-good mirror from a test (only loopback is reachable).
+        IMPRIMATUR_TRUST_ROOT_SOURCE: 'embedded',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
