@@ -11,6 +11,7 @@ import { createFormatError, type ErrorLogger } from './errors.js';
 import { introspectionOffRule } from './introspection-rule.js';
 import { createTelemetryPlugin, instrumentSchema } from '../telemetry/index.js';
 import { createReusePlugin } from './response-cache/index.js';
+import { createPolicyLimitsPlugin } from './verification/policy-limits-plugin.js';
 import { buildImprimaturSchema } from './schema.js';
 
 export interface ApolloOptions {
@@ -73,6 +74,8 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
       createTelemetryPlugin<GraphQLContext>(),
       // Tells the response cache which answers are clean query results (only those are replayed).
       createReusePlugin<GraphQLContext>(),
+      // Policy size caps, before any field runs (and so before any registry request).
+      createPolicyLimitsPlugin<GraphQLContext>(),
     ],
   });
   await apollo.start();

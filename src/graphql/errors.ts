@@ -123,7 +123,12 @@ export interface ErrorLogger {
 function thrownByResolver(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
   const { path, originalError } = error as { path?: unknown; originalError?: unknown };
-  return path !== undefined && originalError !== undefined && originalError !== null ? originalError : error;
+  if (path !== undefined && originalError !== undefined && originalError !== null) return originalError;
+  // A policy over its size caps is refused before execution (verification/policy-limits-plugin.ts):
+  // no path, but the same public INVALID_POLICY error a field would have thrown.
+  if (originalError instanceof ImprimaturError && originalError.code === 'INVALID_POLICY')
+    return originalError;
+  return error;
 }
 
 /**

@@ -6,3 +6,4 @@ export type { CertificateIdentityFacts } from './identity.js';
 export { CERTIFICATE_CLAIM_MISMATCH, GITHUB_HOSTED_RUNNER, checkProvenance } from './provenance-claims.js';
 export { githubPrefixPattern, signerWorkflowPattern } from './compile-provenance.js';
 export type { CompiledProvenance } from './compile-provenance.js';
+export { checkPolicyLimits, POLICY_LIMITS } from './policy-limits.js';

@@ -1,0 +1,70 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { checkPolicyLimits } from '../../verification/index.js';
+
+/**
+ * graphql's CommonJS build, the one type-graphql builds the schema with and Apollo runs: an ESM
+ * `import` here would load a second copy, whose `instanceof` checks reject that schema's types
+ * ("Cannot use GraphQLObjectType from another module or realm").
+ */
+const { getNamedType, GraphQLError, TypeInfo, valueFromAST, visit, visitWithTypeInfo } = createRequire(
+  import.meta.url,
+)('graphql') as typeof GraphQL;
+
+/** The GraphQL input type every verification field takes its policy as. */
+const POLICY_INPUT = 'PolicyInput';
+
+/**
+ * Checks the size of every policy in the operation (literals and variables alike) before any field
+ * runs, so an oversized policy costs no registry request, not even the fetch of the index whose
+ * entries a nested `verification` would have checked. A field validates its own policy again when it
+ * runs (meaning, regexp syntax, the key): only the size caps are hoisted here, because they need no
+ * context and must hold before anything else is done with the policy.
+ *
+ * An oversized policy fails the whole request with HTTP 400 and `INVALID_POLICY`, like a query over
+ * a document limit: nothing ran, so there is no partial answer to give.
+ */
+export function createPolicyLimitsPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, request }) {
+          checkPoliciesOf(document, schema, request.variables ?? {});
+        },
+      };
+    },
+  };
+}
+
+/** Throws a 400 `INVALID_POLICY` GraphQLError (carrying the PolicyError) for the first policy over a cap. */
+export function checkPoliciesOf(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  variables: Readonly<Record<string, unknown>>,
+): void {
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const argument = typeInfo.getArgument();
+        if (argument === null || argument === undefined) return;
+        if (getNamedType(argument.type).name !== POLICY_INPUT) return;
+        // Coercion problems are the validator's and executor's to report; only sizes are judged here.
+        const value = valueFromAST(node.value, argument.type, variables as Record<string, unknown>);
+        if (typeof value !== 'object' || value === null) return;
+        try {
+          checkPolicyLimits(value);
+        } catch (error) {
+          throw new GraphQLError((error as Error).message, {
+            nodes: [node],
+            originalError: error as Error,
+            extensions: { http: { status: 400 } },
+          });
+        }
+      },
+    }),
+  );
+}
