@@ -103,6 +103,9 @@ describe('policy size limits', () => {
       /^someFutureClaim is 4097 characters long/,
     );
     expect(refusal({ someFutureRegexp: 'a{999}b{999}' })).toMatch(/^someFutureRegexp is too large/);
+    expect(refusal({ someFutureList: ['ok', 'x'.repeat(4097)] })).toBe(
+      'someFutureList[1] is 4097 characters long; at most 4096 are accepted',
+    );
   });
 });
 

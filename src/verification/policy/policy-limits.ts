@@ -65,6 +65,7 @@ export function checkPolicyLimits(policy: object): void {
         );
       }
       value.forEach((entry: unknown, n) => {
+        if (typeof entry === 'string') return measure(`${field}[${n}]`, entry, POLICY_LIMITS.maxStringLength);
         if (typeof entry !== 'object' || entry === null) return;
         for (const [name, inner] of Object.entries(entry)) {
           if (typeof inner === 'string')
