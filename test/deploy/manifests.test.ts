@@ -31,12 +31,7 @@ function settingsReadBySource(dir: string): Set<string> {
 }
 
 const context: CheckContext = {
-  knownSettings: new Set([
-    ...settingsReadBySource(join(ROOT, 'src')),
-    // Read by the TUF trust-root loader (issue #13), which lands on its own; the manifests set it
-    // already because its default (under $HOME) is on the read-only root filesystem.
-    'IMPRIMATUR_TUF_CACHE_DIR',
-  ]),
+  knownSettings: settingsReadBySource(join(ROOT, 'src')),
   version: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
   imageUser: Number(/^USER (\d+)(?::\d+)?$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]),
 };
