@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleBadge } from './badge-route.js';
 import { handleImage } from './image-route.js';
 import { createOpenApiDocument } from './openapi-document.js';
 import { INTERNAL_PROBLEM, problemFor } from './error-mapping.js';
@@ -27,6 +28,7 @@ export interface RestRoutesOptions {
 export const REST_PATHS = {
   verify: '/v1/verify',
   verifyAttestation: '/v1/verify-attestation',
+  badge: '/v1/badge',
   images: '/v1/images/',
   readyz: '/readyz',
   openapi: '/openapi.yaml',
@@ -37,6 +39,7 @@ export function restRouteLabel(path: string): string | undefined {
   if (
     path === REST_PATHS.verify ||
     path === REST_PATHS.verifyAttestation ||
+    path === REST_PATHS.badge ||
     path === REST_PATHS.readyz ||
     path === REST_PATHS.openapi
   ) {
@@ -135,6 +138,14 @@ export function createRestRoutes(options: RestRoutesOptions) {
       return handleVerifyAttestation(req, res, options.createServices(abort.signal), options.bodyTimeoutMs);
     }
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
+    if (path === REST_PATHS.badge) {
+      return handleBadge(
+        res,
+        options.createServices(abort.signal),
+        new URL(req.url ?? '/', 'http://localhost').searchParams,
+        method,
+      );
+    }
     return handleImage(res, options.createServices(abort.signal), imageRefFromPath(path), method);
   }
 
@@ -145,7 +156,8 @@ export function createRestRoutes(options: RestRoutesOptions) {
     try {
       await dispatch(req, res, path, method);
     } catch (error) {
-      const inBody = path === REST_PATHS.verify || path === REST_PATHS.verifyAttestation;
+      const inBody =
+        path === REST_PATHS.verify || path === REST_PATHS.verifyAttestation || path === REST_PATHS.badge;
       const problem = problemFor(error, inBody ? 'image' : 'ref');
       if (problem === undefined) options.logger.error({ err: error }, 'unexpected error in REST handler');
       if (res.headersSent) return (void res.destroy(), true);

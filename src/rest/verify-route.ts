@@ -7,7 +7,7 @@ import { validatePolicy } from '../verification/index.js';
 import { invalidParam, RestProblem, sendJson } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
 import type { RequestServices } from './services.js';
-import { parseVerifyRequest } from './verify-request.js';
+import { parseVerifyRequest, type VerifyRequest } from './verify-request.js';
 import { verificationJson } from './views.js';
 
 /**
@@ -22,6 +22,15 @@ export async function handleVerify(
   bodyTimeoutMs: number,
 ): Promise<void> {
   const request = parseVerifyRequest(await readJsonBody(req, bodyTimeoutMs));
+  const { ref, outcome } = await runVerification(services, request);
+  sendJson(res, 200, verificationJson(ref.toString(), outcome, describeSignature));
+}
+
+/** The verification a verify request asks for; shared by `POST /v1/verify` and `GET /v1/badge`. */
+export async function runVerification(
+  services: RequestServices,
+  request: VerifyRequest,
+): Promise<{ ref: ImageReference; outcome: VerificationOutcome }> {
   const ref = services.images.parseReference(request.image);
   if (request.platform !== undefined) checkPlatform(request.platform);
   const policy = validatePolicy(request.policy);
@@ -35,7 +44,7 @@ export async function handleVerify(
           options,
         )
       : await verifyPlatform(services, ref, request.platform, policy, options);
-  sendJson(res, 200, verificationJson(ref.toString(), outcome, describeSignature));
+  return { ref, outcome };
 }
 
 /** Parses the platform before any I/O, so a malformed one is a 400 naming `platform`. */
