@@ -34,12 +34,14 @@ export function attestationVerificationJson(image: string, outcome: AttestationV
     verified: outcome.verified,
     status: outcome.status,
     inheritedFrom: orNull(outcome.inheritedFrom),
+    trustRoot: outcome.attestations.find((a) => a.verified && a.trustRoot !== undefined)?.trustRoot ?? null,
     errors: outcome.errors.map(issueJson),
     attestations: outcome.attestations.map((a) => ({
       verified: a.verified,
       errors: a.errors.map(issueJson),
       identity: a.identity === undefined ? null : identityJson(a.identity),
       attestation: a.attestation === undefined ? null : attestationJson(describeAttestation(a.attestation)),
+      trustRoot: a.verified ? (a.trustRoot ?? null) : null,
     })),
   };
 }

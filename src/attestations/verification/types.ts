@@ -1,4 +1,9 @@
-import type { SignerIdentity, VerificationIssue, VerificationStatus } from '../../verification/index.js';
+import type {
+  SignerIdentity,
+  TrustRootRef,
+  VerificationIssue,
+  VerificationStatus,
+} from '../../verification/index.js';
 import type { DiscoveredAttestation } from '../discovery/index.js';
 
 /** The outcome for one attestation. `verified` only if crypto, subject, predicate type and policy passed. */
@@ -8,6 +13,8 @@ export interface AttestationOutcome {
   readonly verified: boolean;
   readonly errors: readonly VerificationIssue[];
   readonly identity: SignerIdentity | undefined;
+  /** The trust root it verified under; present only when `verified`. */
+  readonly trustRoot?: TrustRootRef;
 }
 
 /** The outcome for one manifest digest, one predicate type, one policy: `cosign verify-attestation`. */

@@ -4,7 +4,7 @@ import type { AttestationOutcome as Outcome } from '../../attestations/verificat
 import type { AttestationVerificationOutcome } from '../../services/attestation-service.js';
 import { describeAttestation } from '../../services/attestation-views.js';
 import { SignerIdentity } from '../signature/index.js';
-import { VerificationError, VerificationStatus } from '../verification/verification.type.js';
+import { TrustRootRef, VerificationError, VerificationStatus } from '../verification/verification.type.js';
 import { Attestation } from './attestation.type.js';
 
 @ObjectType({ description: 'The outcome for one attestation.' })
@@ -23,6 +23,12 @@ export class AttestationOutcome {
   @Field(() => SignerIdentity, { nullable: true })
   identity?: SignerIdentity;
 
+  @Field(() => TrustRootRef, {
+    nullable: true,
+    description: 'The trust root this attestation verified under; null unless `verified`.',
+  })
+  trustRoot?: TrustRootRef;
+
   static from(outcome: Outcome): AttestationOutcome {
     return Object.assign(new AttestationOutcome(), {
       verified: outcome.verified,
@@ -32,6 +38,10 @@ export class AttestationOutcome {
           ? undefined
           : Attestation.from(describeAttestation(outcome.attestation)),
       identity: outcome.identity === undefined ? undefined : SignerIdentity.from(outcome.identity),
+      trustRoot:
+        outcome.verified && outcome.trustRoot !== undefined
+          ? Object.assign(new TrustRootRef(), outcome.trustRoot)
+          : undefined,
     });
   }
 }
@@ -75,6 +85,16 @@ export class AttestationVerification {
     description: 'The index digest whose attestation covers this manifest.',
   })
   inheritedFrom?: string;
+
+  @Field(() => TrustRootRef, {
+    nullable: true,
+    description:
+      'The trust root the verdict rests on: that of the first verified attestation. Null unless verified.',
+  })
+  get trustRoot(): TrustRootRef | undefined {
+    const ref = this.outcome.attestations.find((a) => a.verified && a.trustRoot !== undefined)?.trustRoot;
+    return ref === undefined ? undefined : Object.assign(new TrustRootRef(), ref);
+  }
 
   @Field(() => GraphQLDateTime)
   checkedAt!: Date;

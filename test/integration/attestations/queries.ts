@@ -9,10 +9,11 @@ export const ATTESTATION_FIELDS = `
   timestamps { kind }`;
 
 export const ATTESTATION_VERIFICATION_FIELDS = `
-  digest predicateType verified status inheritedFrom
+  digest predicateType verified status inheritedFrom trustRoot { name id }
   errors { code message }
   attestations {
     verified
+    trustRoot { name id }
     errors { code message }
     identity { subjectAlternativeName issuer }
     attestation { source predicateType signed }
@@ -47,9 +48,11 @@ export interface AttestationVerificationReply {
   readonly verified: boolean;
   readonly status: 'VERIFIED' | 'VERIFIED_VIA_INDEX' | 'UNSIGNED' | 'FAILED';
   readonly inheritedFrom: string | null;
+  readonly trustRoot: { readonly name: string; readonly id: string } | null;
   readonly errors: readonly IssueReply[];
   readonly attestations: readonly {
     readonly verified: boolean;
+    readonly trustRoot: { readonly name: string; readonly id: string } | null;
     readonly errors: readonly IssueReply[];
     readonly identity: {
       readonly subjectAlternativeName: string | null;

@@ -81,6 +81,9 @@ describe('attestations in all three storage forms, through GraphQL', () => {
         identity: { subjectAlternativeName: SAN, issuer: ISSUER },
         attestation: { source: 'LEGACY_TAG' },
       });
+      // Which root verified it: the service's only (default) one, the test Sigstore's file.
+      expect(v.trustRoot?.name).toBe('default');
+      expect(v.attestations[0]?.trustRoot).toEqual(v.trustRoot);
     });
   });
 
