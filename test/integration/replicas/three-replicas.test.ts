@@ -71,6 +71,17 @@ describe('three replicas sharing one Redis', () => {
     return `${world.proxy.host}/${image.repository}@${image.image.digest}`;
   };
   const registryRequests = () => world.proxy.requests.length;
+  /** Until Redis holds entries and their number stopped changing (bounded): writes in flight landed. */
+  const writesLanded = async () => {
+    let last = -1;
+    await eventually(async () => {
+      const now = await redis.dbSize();
+      const settled = now > 0 && now === last;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return settled;
+    }, 5_000);
+  };
 
   beforeAll(async () => {
     [world, redis] = await Promise.all([startFaultWorld(REPOS), startTestRedis()]);
@@ -105,8 +116,8 @@ describe('three replicas sharing one Redis', () => {
     expect(await verdictAt(replicas[0]!.url, ref(0))).toBe('VERIFIED');
     oneFetchSet = registryRequests();
     expect(oneFetchSet).toBeGreaterThan(0);
-    // The first replica's Redis writes do not hold its answer back; give them a moment to land.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The first replica's Redis writes do not hold its answer back; let them land.
+    await writesLanded();
     expect(await verdictAt(replicas[1]!.url, ref(0))).toBe('VERIFIED');
     expect(await verdictAt(replicas[2]!.url, ref(0))).toBe('VERIFIED');
     expect(registryRequests()).toBe(oneFetchSet);
@@ -156,7 +167,7 @@ describe('three replicas sharing one Redis', () => {
     // Recovered: what one replica fetches now, the others read from Redis again.
     expect(await verdictAt(replicas[0]!.url, ref(3))).toBe('VERIFIED');
     const after = registryRequests();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writesLanded();
     expect(await verdictAt(replicas[1]!.url, ref(3))).toBe('VERIFIED');
     expect(await verdictAt(replicas[2]!.url, ref(3))).toBe('VERIFIED');
     expect(registryRequests()).toBe(after);
