@@ -8,7 +8,13 @@ export type { CertificateDescription } from './certificate/index.js';
 export { PolicyError, TrustRootError } from './errors.js';
 export { compilePolicy, validatePolicy, type CompiledPolicy } from './policy/index.js';
 export { CERTIFICATE_CLAIM_MISMATCH, GITHUB_HOSTED_RUNNER } from './policy/index.js';
-export { checkPolicyLimits, POLICY_LIMITS } from './policy/index.js';
+export {
+  checkPolicyLimits,
+  checkRegexpSizeTotal,
+  estimateRegexpSize,
+  policyRegexps,
+  POLICY_LIMITS,
+} from './policy/index.js';
 export { FULCIO_CLAIMS, NO_FULCIO_CLAIMS } from './fulcio-claims.js';
 export type { FulcioClaimField, FulcioClaimRegexpField, FulcioClaims } from './fulcio-claims.js';
 export {

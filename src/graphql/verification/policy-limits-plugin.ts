@@ -2,7 +2,12 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { createRequire } from 'node:module';
 import type * as GraphQL from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { checkPolicyLimits } from '../../verification/index.js';
+import {
+  checkPolicyLimits,
+  checkRegexpSizeTotal,
+  estimateRegexpSize,
+  policyRegexps,
+} from '../../verification/index.js';
 
 /**
  * graphql's CommonJS build, the one type-graphql builds the schema with and Apollo runs: an ESM
@@ -45,6 +50,10 @@ export function checkPoliciesOf(
   variables: Readonly<Record<string, unknown>>,
 ): void {
   const typeInfo = new TypeInfo(schema);
+  // Compiled regexps are memoised by source, so what an operation can make the service compile is
+  // its distinct patterns: counted once each, however many fields or list items repeat them.
+  const patterns = new Set<string>();
+  let regexpSize = 0;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -57,6 +66,12 @@ export function checkPoliciesOf(
         if (typeof value !== 'object' || value === null) return;
         try {
           checkPolicyLimits(value);
+          for (const pattern of policyRegexps(value)) {
+            if (patterns.has(pattern)) continue;
+            patterns.add(pattern);
+            regexpSize += estimateRegexpSize(pattern);
+          }
+          checkRegexpSizeTotal(regexpSize, 'the regular expressions of the policies in this operation');
         } catch (error) {
           throw new GraphQLError((error as Error).message, {
             nodes: [node],

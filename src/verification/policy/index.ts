@@ -6,4 +6,10 @@ export type { CertificateIdentityFacts } from './identity.js';
 export { CERTIFICATE_CLAIM_MISMATCH, GITHUB_HOSTED_RUNNER, checkProvenance } from './provenance-claims.js';
 export { githubPrefixPattern, signerWorkflowPattern } from './compile-provenance.js';
 export type { CompiledProvenance } from './compile-provenance.js';
-export { checkPolicyLimits, POLICY_LIMITS } from './policy-limits.js';
+export {
+  checkPolicyLimits,
+  checkRegexpSizeTotal,
+  estimateRegexpSize,
+  policyRegexps,
+  POLICY_LIMITS,
+} from './policy-limits.js';

@@ -89,6 +89,19 @@ describe('policy size limits', () => {
     expect(refusal(policy)).toBe(message);
   });
 
+  it('refuse regexps that are each within the caps but too large together', () => {
+    const policy = {
+      certificateIdentityRegexp: 'a{990}',
+      certificateOidcIssuerRegexp: 'b{990}',
+      buildConfigUriRegexp: 'c{990}',
+      buildSignerUriRegexp: 'd{990}',
+      tokenSubjectRegexp: 'e{990}',
+    };
+    expect(refusal(policy)).toBe(
+      'the regular expressions of this policy are too large together: about 4960 RE2 instructions; at most 4000 are accepted',
+    );
+  });
+
   it('are checked by compilePolicy before any regexp is compiled', () => {
     const before = compiledRegexpMemo().entries;
     const huge = Array(40_000).fill('repo-x').join('|'); // the 0.5 MB alternation, scaled

@@ -28,6 +28,13 @@ export const POLICY_LIMITS = {
   maxAnnotations: 64,
   /** Characters in all strings of the policy together. */
   maxTotalLength: 32 * 1024,
+  /**
+   * Estimated RE2 instructions of all regexps of one policy together, and of all policies of one
+   * GraphQL operation together (policy-limits-plugin.ts): a policy has nine regexp fields and an
+   * operation up to ~30 aliased policies, so per-field caps alone would still allow seconds of
+   * compiling per request. At this total the worst case measured here is ~0.1 s.
+   */
+  maxRegexpSizeTotal: 4000,
 } as const;
 
 /** True for the fields compiled as RE2 regexps (`certificateIdentityRegexp`, and any later `…Regexp`). */
@@ -39,6 +46,7 @@ const isRegexpField = (field: string): boolean => field.endsWith('Regexp');
  */
 export function checkPolicyLimits(policy: object): void {
   let total = 0;
+  let regexpSize = 0;
   const measure = (field: string, value: string, max: number) => {
     if (value.length > max) {
       throw new PolicyError(`${field} is ${value.length} characters long; at most ${max} are accepted`);
@@ -51,6 +59,7 @@ export function checkPolicyLimits(policy: object): void {
       else if (isRegexpField(field)) {
         measure(field, value, POLICY_LIMITS.maxRegexpLength);
         const size = estimateRegexpSize(value);
+        regexpSize += size;
         if (size > POLICY_LIMITS.maxRegexpSize) {
           throw new PolicyError(
             `${field} is too large a regular expression: about ${size} RE2 instructions once its repeats ` +
@@ -77,6 +86,24 @@ export function checkPolicyLimits(policy: object): void {
   if (total > POLICY_LIMITS.maxTotalLength) {
     throw new PolicyError(
       `policy is ${total} characters long in all; at most ${POLICY_LIMITS.maxTotalLength} are accepted`,
+    );
+  }
+  checkRegexpSizeTotal(regexpSize, 'the regular expressions of this policy');
+}
+
+/** The regexps of a policy (every string field compiled as one), for bounding several policies. */
+export function policyRegexps(policy: object): string[] {
+  return Object.entries(policy)
+    .filter((entry): entry is [string, string] => isRegexpField(entry[0]) && typeof entry[1] === 'string')
+    .map(([, value]) => value);
+}
+
+/** Refuses `size` estimated RE2 instructions over {@link POLICY_LIMITS}.maxRegexpSizeTotal, naming `whose`. */
+export function checkRegexpSizeTotal(size: number, whose: string): void {
+  if (size > POLICY_LIMITS.maxRegexpSizeTotal) {
+    throw new PolicyError(
+      `${whose} are too large together: about ${size} RE2 instructions; at most ` +
+        `${POLICY_LIMITS.maxRegexpSizeTotal} are accepted`,
     );
   }
 }

@@ -74,6 +74,34 @@ describe('an oversized policy', () => {
     expect(proxy.requests).toEqual([]);
   });
 
+  it('is refused when the distinct regexps of all policies of the operation are too large together', async () => {
+    proxy.reset();
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `v${i}: verification(policy: { certificateIdentity: "a", certificateOidcIssuerRegexp: "x${i}{990}" }) { status }`,
+    );
+    const reply = await service.graphql(`{ image(ref: "${ref}") { ${aliases.join(' ')} } }`);
+    expect(reply.status).toBe(400);
+    expect(reply.errors?.[0]?.extensions).toEqual({ code: 'INVALID_POLICY' });
+    expect(reply.errors?.[0]?.message).toMatch(
+      /^the regular expressions of the policies in this operation are too large together: about \d+ RE2 instructions; at most 4000 are accepted$/,
+    );
+    expect(proxy.requests).toEqual([]);
+  });
+
+  it('counts a pattern repeated by many fields once: it is compiled once', async () => {
+    proxy.reset();
+    const aliases = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `v${i}: verification(policy: { certificateIdentity: "a", certificateOidcIssuerRegexp: "x{990}" }) { status }`,
+    );
+    const reply = await service.graphql(`{ image(ref: "${ref}") { ${aliases.join(' ')} } }`);
+    expect(reply.status).toBe(200);
+    expect(reply.errors).toBeUndefined();
+  });
+
   it('does not stop a query whose policies are within the caps', async () => {
     proxy.reset();
     const reply = await service.graphql<{
