@@ -167,13 +167,15 @@ export class TelemetryMetrics {
 
   readonly trustRootAge = new Gauge({
     name: 'imprimatur_trust_root_age_seconds',
-    help: 'Seconds since the trust root in use was last confirmed current (its last successful refresh, or its loading).',
+    help: 'Seconds since a TUF-refreshed trust root was last confirmed current (its last successful refresh, or its loading before the first).',
     labelNames: ['root'] as const,
     registers: [this.registry],
     collect: () => {
       this.trustRootAge.reset();
       const now = Date.now();
+      // Only roots that refresh: a fixed root's age says nothing an operator could act on.
       for (const state of this.trustRootState?.() ?? []) {
+        if (!state.refreshes) continue;
         const since = state.lastSuccessAt ?? state.installedAt;
         if (since !== undefined) this.trustRootAge.set({ root: state.name }, (now - since.getTime()) / 1000);
       }
