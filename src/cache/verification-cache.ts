@@ -1,5 +1,6 @@
 import { RegistryError } from '../registry/index.js';
 import type { RepositoryRef } from '../registry/types.js';
+import type { AttestationDigestVerification } from '../attestations/verification/index.js';
 import type { DigestVerification, Policy } from '../verification/types.js';
 import type { CacheStore } from './cache-store.js';
 import { policyFingerprint } from './canonical-policy.js';
@@ -49,6 +50,9 @@ interface StoredVerdict {
  */
 export class VerificationCache {
   private readonly flights = new SingleFlight<StoredVerdict & { readonly cached: boolean }>();
+  private readonly attestationFlights = new SingleFlight<
+    StoredAttestationVerdict & { readonly cached: boolean }
+  >();
   private readonly now: () => number;
 
   constructor(
@@ -83,7 +87,12 @@ export class VerificationCache {
         if (cached !== undefined) return { ...cached, cached: true };
         const verification = await verify();
         const verdict: StoredVerdict = { verification, checkedAt: new Date(this.now()) };
-        await this.store.set('verification', parts, verdict, this.ttlMsOf(verification));
+        await this.store.set(
+          'verification',
+          parts,
+          verdict,
+          this.ttlMsOf(verification, mentionsRegistryError(verification)),
+        );
         // Callers that joined this flight get the same answer, computed just now for them too.
         return { ...verdict, cached: false };
       },
@@ -95,10 +104,60 @@ export class VerificationCache {
     return { verification: value.verification, cached: value.cached, checkedAt: value.checkedAt };
   }
 
-  private ttlMsOf(verification: DigestVerification): number {
+  /**
+   * {@link verify} for `cosign verify-attestation`: the attestations stored for `key.digest`,
+   * verified as being about `subjectDigest` (the digest itself, or a platform digest an index's
+   * statement lists) for one predicate type. Same store, same rules; the key says it is an
+   * attestation verdict, so it can never be read as a signature verdict or the other way round.
+   */
+  async verifyAttestation(
+    key: VerificationKey & { readonly subjectDigest: string; readonly predicateType: string },
+    signal: AbortSignal | undefined,
+    verify: () => Promise<AttestationDigestVerification>,
+  ): Promise<CachedAttestationVerification> {
+    const parts = [
+      'attestation',
+      key.repo.registry,
+      key.repo.repository,
+      key.digest,
+      key.subjectDigest,
+      key.predicateType,
+      key.trustRootId,
+      policyFingerprint(key.policy),
+    ];
+    const { value } = await this.attestationFlights.run(
+      JSON.stringify(parts),
+      signal,
+      async () => {
+        const cached = await this.store.get(
+          'verification',
+          parts,
+          attestationVerdictDecoder(key.subjectDigest, key.predicateType),
+        );
+        if (cached !== undefined) return { ...cached, cached: true };
+        const verification = await verify();
+        const verdict = { verification, checkedAt: new Date(this.now()) };
+        const failedToRead = verification.attestations.some((a) =>
+          a.errors.some((issue) => issue.code === 'REGISTRY_ERROR'),
+        );
+        await this.store.set('verification', parts, verdict, this.ttlMsOf(verification, failedToRead));
+        return { ...verdict, cached: false };
+      },
+      (reason) =>
+        new RegistryError('REGISTRY_ABORTED', `attestation verification of ${key.digest} was cancelled`, {
+          cause: reason,
+        }),
+    );
+    return { verification: value.verification, cached: value.cached, checkedAt: value.checkedAt };
+  }
+
+  private ttlMsOf(
+    verification: Pick<DigestVerification, 'status' | 'errors'>,
+    entryRegistryError: boolean,
+  ): number {
     // A registry error inside a verdict (a signature layer that could not be read, access denied)
     // may be gone on the next try: such a verdict is never reused.
-    if (mentionsRegistryError(verification)) return 0;
+    if (entryRegistryError || verification.errors.some((issue) => issue.code === 'REGISTRY_ERROR')) return 0;
     switch (verification.status) {
       case 'VERIFIED':
       case 'VERIFIED_VIA_INDEX':
@@ -119,6 +178,32 @@ function mentionsRegistryError(verification: DigestVerification): boolean {
       signature.errors.some((issue) => issue.code === 'REGISTRY_ERROR'),
     )
   );
+}
+
+interface StoredAttestationVerdict {
+  readonly verification: AttestationDigestVerification;
+  readonly checkedAt: Date;
+}
+
+/** An attestation verdict and where it came from (see {@link CachedVerification}). */
+export interface CachedAttestationVerification {
+  readonly verification: AttestationDigestVerification;
+  readonly cached: boolean;
+  readonly checkedAt: Date;
+}
+
+function attestationVerdictDecoder(
+  digest: string,
+  predicateType: string,
+): (raw: unknown) => StoredAttestationVerdict | undefined {
+  return (raw) => {
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    const candidate = raw as Partial<StoredAttestationVerdict>;
+    if (!(candidate.checkedAt instanceof Date)) return undefined;
+    const verdict = candidate.verification;
+    if (verdict?.digest !== digest || verdict.predicateType !== predicateType) return undefined;
+    return candidate as StoredAttestationVerdict;
+  };
 }
 
 /** Verdicts are process-local (our own writes); the check is a guard against a format change, not an attack. */

@@ -52,6 +52,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
       trustRoots,
       limits: deps.discoveryLimits,
       signatures: verification,
+      cache: deps.verifications,
       signal,
     }),
   };

@@ -8,6 +8,7 @@ import {
   verifyAttestations,
   type AttestationDigestVerification,
 } from '../attestations/verification/index.js';
+import type { VerificationCache } from '../cache/index.js';
 import type { DiscoveryLimits } from '../discovery/index.js';
 import { ImprimaturError } from '../errors/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
@@ -15,6 +16,7 @@ import {
   compilePolicy,
   PolicyError,
   trustRootsForPolicy,
+  trustRootsKey,
   type TrustRootSnapshot,
 } from '../verification/index.js';
 import type { Policy, VerificationErrorCode } from '../verification/types.js';
@@ -28,10 +30,17 @@ export interface AttestationServiceOptions {
   /** This request's signature service: bundle referrers are listed and fetched once, for both. */
   readonly signatures: VerificationService;
   readonly signal?: AbortSignal;
+  /** Process-wide verdict cache (the signatures' own, under attestation keys); else per request. */
+  readonly cache?: VerificationCache;
 }
 
 /** A digest's attestation verdict as the edges report it. */
-export type AttestationVerificationOutcome = AttestationDigestVerification & { readonly checkedAt: Date };
+export type AttestationVerificationOutcome = AttestationDigestVerification & {
+  /** True when the verdict was computed by an earlier request and taken from the cache. */
+  readonly cached: boolean;
+  /** When the verdict was computed (for a cached one, by the earlier request). */
+  readonly checkedAt: Date;
+};
 
 /**
  * Attestations and their verification, one instance per incoming request (like VerificationService):
@@ -40,7 +49,7 @@ export type AttestationVerificationOutcome = AttestationDigestVerification & { r
  */
 export class AttestationService {
   private readonly discoveries = new Map<string, Promise<AttestationDiscoveryResult>>();
-  private readonly verdicts = new Map<string, Promise<AttestationDigestVerification>>();
+  private readonly verdicts = new Map<string, Promise<AttestationVerificationOutcome>>();
 
   constructor(private readonly options: AttestationServiceOptions) {}
 
@@ -100,22 +109,24 @@ export class AttestationService {
     compilePolicy(policy); // INVALID_POLICY before any registry request
     try {
       const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index);
-      if (own.verified || index?.manifest.kind !== 'index') return { ...own, checkedAt: new Date() };
+      if (own.verified || index?.manifest.kind !== 'index') return own;
       if (!index.manifest.manifests.some((entry) => entry.digest === digest)) {
-        return { ...own, checkedAt: new Date() };
+        return own;
       }
       // An attestation stored with the index whose subjects list this digest is about this digest
       // itself: it verifies it directly.
       const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined);
-      if (direct.verified) return { ...direct, checkedAt: new Date() };
+      if (direct.verified) return direct;
       const inherited = await this.verifyOwn(repo, index.digest, index.digest, policy, wanted, undefined);
-      if (!inherited.verified) return { ...own, checkedAt: new Date() };
+      if (!inherited.verified) return own;
       return {
         ...inherited,
         digest,
         status: 'VERIFIED_VIA_INDEX',
         inheritedFrom: index.digest,
-        checkedAt: new Date(),
+        // As fresh as the older of the two verdicts it rests on.
+        cached: own.cached || inherited.cached,
+        checkedAt: own.checkedAt < inherited.checkedAt ? own.checkedAt : inherited.checkedAt,
       };
     } catch (error) {
       return failed(digest, wanted, error);
@@ -130,7 +141,7 @@ export class AttestationService {
     policy: Policy,
     predicateType: string,
     index: FetchedManifest | undefined,
-  ): Promise<AttestationDigestVerification> {
+  ): Promise<AttestationVerificationOutcome> {
     const key = JSON.stringify([
       repo.registry,
       repo.repository,
@@ -141,14 +152,31 @@ export class AttestationService {
     ]);
     let pending = this.verdicts.get(key);
     if (pending === undefined) {
-      pending = this.attestationsOf(repo, storedFor, index).then((found) =>
-        verifyAttestations(
-          { ...found, subjectDigest },
-          predicateType,
-          compilePolicy(policy),
-          trustRootsForPolicy(this.options.trustRoots, policy),
-        ),
-      );
+      const roots = trustRootsForPolicy(this.options.trustRoots, policy);
+      const verify = () =>
+        this.attestationsOf(repo, storedFor, index).then((found) =>
+          verifyAttestations({ ...found, subjectDigest }, predicateType, compilePolicy(policy), roots),
+        );
+      const cache = this.options.cache;
+      // The verdict does not depend on `index` (BuildKit statements are never verified), so the
+      // process-wide cache key does not name it.
+      pending =
+        cache === undefined
+          ? verify().then((verdict) => ({ ...verdict, cached: false, checkedAt: new Date() }))
+          : cache
+              .verifyAttestation(
+                {
+                  repo,
+                  digest: storedFor,
+                  subjectDigest,
+                  predicateType,
+                  policy,
+                  trustRootId: trustRootsKey(roots),
+                },
+                this.options.signal,
+                verify,
+              )
+              .then(({ verification, cached, checkedAt }) => ({ ...verification, cached, checkedAt }));
       this.verdicts.set(key, pending);
     }
     return pending;
@@ -174,6 +202,7 @@ function failed(digest: string, predicateType: string, error: unknown): Attestat
     errors: [{ code: error.code as VerificationErrorCode, message: error.message }],
     attestations: [],
     inheritedFrom: undefined,
+    cached: false,
     checkedAt: new Date(),
   };
 }

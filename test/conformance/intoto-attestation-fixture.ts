@@ -25,5 +25,5 @@ export function discoverAttestationsFrom(bytes: Buffer, subjectDigest: string): 
     },
     1024 * 1024,
   );
-  return { subjectDigest, attestations: [attestation], problems: [] };
+  return { subjectDigest, attestations: [attestation], problems: [], unsignedProblems: [] };
 }

@@ -70,7 +70,8 @@ export async function discoverAttestations(
   return {
     subjectDigest: digest,
     attestations: deduplicate([...legacy.attestations, ...fromReferrers, ...buildkit.attestations]),
-    problems: [...legacy.problems, ...referrerProblems, ...buildkit.problems],
+    problems: [...legacy.problems, ...referrerProblems],
+    unsignedProblems: buildkit.problems,
   };
 }
 

@@ -78,4 +78,9 @@ export interface AttestationFindings {
 
 export interface AttestationDiscoveryResult extends AttestationFindings {
   readonly subjectDigest: string;
+  /**
+   * BuildKit statements that could not be read. Kept apart from `problems`: nothing signs BuildKit
+   * statements, so an unreadable one says nothing about whether a signed attestation verifies.
+   */
+  readonly unsignedProblems: readonly DiscoveryProblem[];
 }

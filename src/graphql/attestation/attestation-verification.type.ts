@@ -96,7 +96,14 @@ export class AttestationVerification {
     return ref === undefined ? undefined : Object.assign(new TrustRootRef(), ref);
   }
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => Boolean, {
+    description: 'True when this verdict was reused from the cache rather than computed now.',
+  })
+  cached!: boolean;
+
+  @Field(() => GraphQLDateTime, {
+    description: 'When the verdict was computed (by an earlier request, if cached).',
+  })
   checkedAt!: Date;
 
   static from(outcome: AttestationVerificationOutcome): AttestationVerification {
@@ -107,6 +114,7 @@ export class AttestationVerification {
       status: VerificationStatus[outcome.status],
       errors: outcome.errors.map((e) => Object.assign(new VerificationError(), e)),
       inheritedFrom: outcome.inheritedFrom,
+      cached: outcome.cached,
       checkedAt: outcome.checkedAt,
       outcome,
     });

@@ -106,6 +106,35 @@ describe('attestations in all three storage forms, through GraphQL', () => {
     });
   });
 
+  describe('the same attestation verification asked again in a later request', () => {
+    it('is taken from the cache, per predicate type, and never read as a signature verdict', async () => {
+      const image = await newImage();
+      const statement = inTotoStatement({ subjects: [image.digest], predicateType: SLSA_PROVENANCE_V1 });
+      await pushLegacyAttestations(h.target, REPO, image.digest, [
+        h.sigstore.signLegacyAttestation({ statement, identity: identity() }),
+      ]);
+      const ask = async (type: string) => {
+        const reply = await h.service.graphql<{
+          image: { attestationVerification: { status: string; cached: boolean; checkedAt: string } };
+        }>(
+          `query($ref: String!, $policy: PolicyInput!, $type: String!) {
+             image(ref: $ref) { attestationVerification(policy: $policy, predicateType: $type) { status cached checkedAt } }
+           }`,
+          { ref: ref(image.digest), policy: POLICY, type },
+        );
+        expect(reply.errors).toBeUndefined();
+        return reply.data!.image.attestationVerification;
+      };
+      const first = await ask('slsaprovenance1');
+      expect(first).toMatchObject({ status: 'VERIFIED', cached: false });
+      expect(await ask('slsaprovenance1')).toEqual({ ...first, cached: true });
+      // Another predicate type is another verdict, computed for itself.
+      expect(await ask('spdx')).toMatchObject({ status: 'UNSIGNED', cached: false });
+      const signatures = await verifyOverGraphQL(h.service, ref(image.digest), POLICY);
+      expect(signatures).toMatchObject({ status: 'UNSIGNED', signatures: [] });
+    });
+  });
+
   describe('BuildKit attestation manifests in an image index', () => {
     it('are listed for their platform as unsigned statements and never verified', async () => {
       const amd64 = buildImage({ os: 'linux', architecture: 'amd64' });
