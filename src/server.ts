@@ -35,6 +35,7 @@ import {
 import type { RegistryClient } from './registry/types.js';
 import { CallerAuthenticator, withDeadline } from './security/index.js';
 import { IndexMembership } from './services/index-membership.js';
+import { handleTrustView, isTrustViewPath } from './trust-view/index.js';
 import {
   createLogger,
   createRegistryObserver,
@@ -250,6 +251,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     // user enters in its headers tab.
     const exempt =
       UNAUTHENTICATED_PATHS.has(url.pathname) ||
+      isTrustViewPath(url.pathname) ||
       (config.graphiql &&
         (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX) ||
           (url.pathname === GRAPHQL_PATH && wantsGraphiQL(req, url.searchParams))));
@@ -271,6 +273,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       );
     }
     if (url.pathname === METRICS_PATH) return serveMetrics(req, res);
+    if (isTrustViewPath(url.pathname)) return handleTrustView(req, res, url.pathname);
     if (url.pathname === GRAPHQL_PATH) {
       if (req.method !== 'GET' && req.method !== 'POST') return methodNotAllowed(res, 'GET, POST');
       if (!ready) return sendJsonError(res, 503, 'server is stopping', ErrorCode.SERVICE_UNAVAILABLE);
@@ -363,6 +366,7 @@ function routeLabel(rawUrl: string | undefined): string {
   }
   if (path === GRAPHQL_PATH || path === HEALTH_PATH || path === METRICS_PATH) return path;
   if (path.startsWith(GRAPHIQL_ASSET_PREFIX)) return `${GRAPHIQL_ASSET_PREFIX}*`;
+  if (isTrustViewPath(path)) return path;
   return restRouteLabel(path) ?? UNMATCHED_ROUTE;
 }
 

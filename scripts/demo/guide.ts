@@ -23,6 +23,7 @@ export function guideText(input: GuideInput): string {
     'imprimatur demo is running — Ctrl-C stops everything and removes the temporary files.',
     '',
     `  GraphiQL     ${graphqlUrl}   (open in a browser)`,
+    `  Trust view   ${input.serviceUrl}/trust?${new URLSearchParams({ image: input.world.indexTag, policy: JSON.stringify({ certificateIdentityRegexp: PUBLISHER.identityRegexp, certificateOidcIssuer: 'https://token.actions.githubusercontent.com' }) }).toString()}`,
     `  Health       ${input.serviceUrl}/healthz`,
     `  Registry     ${input.registryUrl}   (Debian docker-registry, plain HTTP, loopback only)`,
     `  Trust root   ${input.trustedRootPath}   (a private test Sigstore, NOT the public-good one)`,

@@ -71,6 +71,7 @@ describe('npm run demo', () => {
   it('prints the GraphiQL URL on the chosen port and a curl for the same service', () => {
     expect(demo.output()).toContain(`http://127.0.0.1:${demo.port}/graphql`);
     expect(demo.output()).toMatch(new RegExp(`^curl -s http://127\\.0\\.0\\.1:${demo.port}/graphql `, 'm'));
+    expect(demo.output()).toContain(`http://127.0.0.1:${demo.port}/trust?image=`);
   });
 
   it("prints each example's outcome as it runs it: status, signer identities, cosign's message", () => {
