@@ -6,7 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.js';
+import { DEFAULT_REGISTRY_LIMITS, type Config } from './config/index.js';
 import {
   createApollo,
   createContext,
@@ -23,7 +23,7 @@ import {
   sendGraphiQLOff,
 } from './graphiql/index.js';
 import { createCache, type Cache } from './cache/index.js';
-import { createRegistryClient } from './registry/index.js';
+import { createRegistryClient, RequestBudget, withRequestBudget } from './registry/index.js';
 import {
   cacheCheck,
   createRestRoutes,
@@ -217,6 +217,13 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
   // Every request's services run under its deadline as well as its client's connection.
   const services = (signal: AbortSignal) =>
     createContext(contextDeps, withDeadline(signal, config.requestDeadlineMs));
+  // Every registry exchange a request causes, at whatever depth, is charged to its own budget and
+  // bounded in concurrency (src/registry/transport/request-budget.ts).
+  const budgetLimits = {
+    maxRequests: config.registry.maxRequestsPerRequest ?? DEFAULT_REGISTRY_LIMITS.maxRequestsPerRequest,
+    maxConcurrent: config.registry.concurrencyPerRequest ?? DEFAULT_REGISTRY_LIMITS.concurrencyPerRequest,
+  };
+  const withBudget = <T>(work: () => T): T => withRequestBudget(new RequestBudget(budgetLimits), work);
   const callers = new CallerAuthenticator(config.apiTokens);
   // Whole answers that came entirely from the cache are replayed to identical requests, for no
   // longer than the entries they read (src/graphql/response-cache).
@@ -280,10 +287,10 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
       if (wantsGraphiQL(req, url.searchParams)) {
         return config.graphiql ? graphiql(req, res) : sendGraphiQLOff(res);
       }
-      return graphql(req, res, url.search);
+      return withBudget(() => graphql(req, res, url.search));
     }
     if (config.graphiql && url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return graphiql(req, res);
-    if (await rest.handle(req, res, url)) return;
+    if (await withBudget(() => rest.handle(req, res, url))) return;
     sendJsonError(res, 404, 'not found', ErrorCode.NOT_FOUND);
   };
   ready = true;

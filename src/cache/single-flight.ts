@@ -1,3 +1,5 @@
+import { isBudgetRefusal, onAbort } from '../registry/index.js';
+
 /**
  * In-process single-flight: while work for a key is running, callers asking for the same key wait
  * for that work instead of starting their own, so N identical concurrent requests cost one upstream
@@ -7,7 +9,8 @@
  * Cancellation is per caller. Each caller stops waiting when its own signal fires; the shared work
  * runs with the signal of the caller that started it. If that caller cancels and the work fails
  * because of it, the others were not cancelled, so that failure is not their answer: they start the
- * work again with their own signal.
+ * work again with their own signal. Likewise when the work was refused by the registry budget of
+ * the request that started it (see `RequestBudget`): that request's limit is not the others' answer.
  */
 export class SingleFlight<T> {
   private readonly flights = new Map<string, Flight<T>>();
@@ -40,7 +43,10 @@ export class SingleFlight<T> {
           flight.initiator !== signal &&
           isAborted(flight.initiator) &&
           (signal === undefined || !isAborted(signal));
-        if (!notMyCancellation) throw error;
+        // Joined, so started by someone else (possibly another request): run it again, charged to
+        // this caller's own budget. Started here, the refusal is this caller's and is final.
+        const notMyRefusal = existing !== undefined && isBudgetRefusal(error);
+        if (!notMyCancellation && !notMyRefusal) throw error;
       }
     }
   }
@@ -79,15 +85,15 @@ function waitUnlessAborted<T>(
 ): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many flights a request waits for (see `onAbort`).
+    const stopWaiting = onAbort(signal, () => reject(aborted(signal.reason)));
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         reject(error);
       },
     );

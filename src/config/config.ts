@@ -97,7 +97,35 @@ export interface RegistryConfig {
    * Results are the same either way (the fallback is read only after a 404).
    */
   readonly referrersFallbackAhead?: boolean;
+  /**
+   * `IMPRIMATUR_REGISTRY_MAX_REQUESTS_PER_REQUEST`: most registry exchanges (manifests, blobs,
+   * listings, referrers pages, token requests, every retry and redirect hop; cache hits are free) one
+   * incoming request may cause; past it `TOO_MANY_REGISTRY_REQUESTS`. Default
+   * {@link DEFAULT_REGISTRY_LIMITS}: a cold `images(refs:)` over 100 signed two-platform indexes takes
+   * about 1100. Absent here: the default.
+   */
+  readonly maxRequestsPerRequest?: number;
+  /** `IMPRIMATUR_REGISTRY_CONCURRENCY_PER_REQUEST`: most of one request's exchanges in flight at once. */
+  readonly concurrencyPerRequest?: number;
+  /** `IMPRIMATUR_REGISTRY_CONCURRENCY_PER_HOST`: most exchanges in flight to one host, all requests together (also the connection pool's size per host). */
+  readonly concurrencyPerHost?: number;
+  /** `IMPRIMATUR_REGISTRY_CONCURRENCY`: most registry exchanges in flight in the whole process. */
+  readonly concurrency?: number;
 }
+
+/**
+ * Defaults of the registry request limits. The budget sits between a real fleet query (100 signed
+ * two-platform indexes: ~1100 exchanges cold) and what a hostile index may cost us; the concurrency
+ * bounds are far above what one query needs to be fast against a registry (a cold seed verification
+ * has about ten exchanges in flight) and far below where sockets, timers and abort listeners start
+ * to cost the event loop (thousands).
+ */
+export const DEFAULT_REGISTRY_LIMITS = {
+  maxRequestsPerRequest: 2000,
+  concurrencyPerRequest: 32,
+  concurrencyPerHost: 64,
+  concurrency: 256,
+} as const;
 
 export interface VerificationConfig {
   /** `IMPRIMATUR_TRUSTED_ROOT`: a Sigstore `trusted_root.json` replacing the embedded public-good root. */
@@ -316,6 +344,34 @@ export function loadConfig(env: Env = process.env): Config {
       maxManifestBytes: 4 * 1024 * 1024,
       maxSignatureBytes: integer(env, 'IMPRIMATUR_MAX_SIGNATURE_BYTES', 1024 * 1024, 1024),
       referrersFallbackAhead: boolean(env, 'IMPRIMATUR_REGISTRY_REFERRERS_FALLBACK_AHEAD', true),
+      maxRequestsPerRequest: integer(
+        env,
+        'IMPRIMATUR_REGISTRY_MAX_REQUESTS_PER_REQUEST',
+        DEFAULT_REGISTRY_LIMITS.maxRequestsPerRequest,
+        1,
+        1_000_000,
+      ),
+      concurrencyPerRequest: integer(
+        env,
+        'IMPRIMATUR_REGISTRY_CONCURRENCY_PER_REQUEST',
+        DEFAULT_REGISTRY_LIMITS.concurrencyPerRequest,
+        1,
+        10_000,
+      ),
+      concurrencyPerHost: integer(
+        env,
+        'IMPRIMATUR_REGISTRY_CONCURRENCY_PER_HOST',
+        DEFAULT_REGISTRY_LIMITS.concurrencyPerHost,
+        1,
+        10_000,
+      ),
+      concurrency: integer(
+        env,
+        'IMPRIMATUR_REGISTRY_CONCURRENCY',
+        DEFAULT_REGISTRY_LIMITS.concurrency,
+        1,
+        100_000,
+      ),
     },
     verification: {
       trustedRootPath: env.IMPRIMATUR_TRUSTED_ROOT?.trim() || undefined,

@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, DEFAULT_HINT_SCAN_MAX_TAGS } from './config.js';
+export { loadConfig, ConfigError, DEFAULT_HINT_SCAN_MAX_TAGS, DEFAULT_REGISTRY_LIMITS } from './config.js';
 export type {
   CacheConfig,
   ClientTimeoutsConfig,

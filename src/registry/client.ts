@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { RegistryConfig } from '../config/index.js';
+import { DEFAULT_REGISTRY_LIMITS, type RegistryConfig } from '../config/index.js';
 import {
   createGuardedConnector,
   OutboundPolicy,
@@ -21,6 +21,7 @@ import { loadDockerConfig, type CredentialStore } from './transport/docker-confi
 import type { ExchangeObserver } from './transport/exchange-observer.js';
 import { HttpClient } from './transport/http-client.js';
 import { registryCaCertificates } from './transport/registry-ca.js';
+import { RegistryLimits } from './transport/registry-limits.js';
 import { RegistryTransport } from './transport/registry-transport.js';
 import type { RegistryClient, RepositoryRef } from './types.js';
 
@@ -65,6 +66,7 @@ export function createRegistryClient(
     insecureRegistries: config.insecureRegistries,
     ...(options.onRefusal === undefined ? {} : { onRefusal: options.onRefusal }),
   });
+  const perHost = config.concurrencyPerHost ?? DEFAULT_REGISTRY_LIMITS.concurrencyPerHost;
   const dispatcher =
     options.dispatcher ??
     new Agent({
@@ -73,10 +75,19 @@ export function createRegistryClient(
         // A private registry CA (IMPRIMATUR_REGISTRY_CA_FILE), on top of the public roots.
         ...(config.caFile === undefined ? {} : { connect: { ca: registryCaCertificates(config.caFile) } }),
       }),
+      // Connections per origin. The limits below already keep at most `perHost` exchanges in flight
+      // per host, so this only makes the pool's bound the same number rather than none at all.
+      connections: perHost,
     });
+  const observer = options.observer;
+  const limits = new RegistryLimits(
+    { perHost, total: config.concurrency ?? DEFAULT_REGISTRY_LIMITS.concurrency },
+    observer?.refused === undefined ? undefined : (by) => observer.refused?.(by),
+  );
   const http = new HttpClient({
     dispatcher,
     policy,
+    limits,
     timeoutMs: config.requestTimeoutMs,
     retry: {
       maxRetries: config.maxRetries,

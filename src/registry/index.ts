@@ -4,6 +4,17 @@
  */
 export { createRegistryClient, type RegistryClientOptions } from './client.js';
 export type { ExchangeObserver, ExchangeOutcome, ObservedExchange } from './transport/exchange-observer.js';
+export {
+  RequestBudget,
+  RequestBudgetError,
+  isBudgetRefusal,
+  withRequestBudget,
+  currentRequestBudget,
+  type RequestBudgetLimits,
+} from './transport/request-budget.js';
+export type { RefusedBy } from './transport/registry-limits.js';
+export { onAbort } from './transport/abortable.js';
+export { ConcurrencyGate, type Release } from './transport/concurrency-gate.js';
 export { RegistryError, type RegistryErrorCode, type RegistryErrorDetails } from './errors.js';
 export {
   MediaType,
@@ -24,6 +35,6 @@ export {
 } from './media-types.js';
 export { parseManifest } from './manifest/parse.js';
 export { digestToTag, isDigest, isSha256Digest, sha256Of } from './digest.js';
-export { DEFAULT_REFERRERS_LIMIT } from './referrers/list-referrers.js';
+export { DEFAULT_REFERRERS_LIMIT, MAX_REFERRERS_PAGES } from './referrers/list-referrers.js';
 export { DEFAULT_TAGS_LIMIT, MAX_TAGS_LIMIT } from './tags/list-tags.js';
 export type * from './types.js';

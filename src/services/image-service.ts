@@ -6,7 +6,7 @@ import type { FetchedManifest, Platform, RegistryClient, RepositoryRef } from '.
 import { IMAGE_CONFIG_MEDIA_TYPES, platformFromConfig } from './config-platform.js';
 import type { ManifestListView, PlatformManifestView } from './image-views.js';
 import { createManifestLoader, type ManifestLoader } from './manifest-loader.js';
-import { checkReferenceCount, FetchBudget } from './request-limits.js';
+import { checkReferenceCount } from './request-limits.js';
 
 export interface ImageServiceOptions {
   readonly registry: RegistryClient;
@@ -14,8 +14,6 @@ export interface ImageServiceOptions {
   readonly maxConfigBytes: number;
   /** Aborts outstanding registry requests when the caller goes away. */
   readonly signal?: AbortSignal;
-  /** Registry fetches allowed for this request; default `MAX_REGISTRY_FETCHES_PER_REQUEST`. */
-  readonly maxRegistryFetches?: number;
 }
 
 interface ConfigKey {
@@ -30,13 +28,11 @@ interface ConfigKey {
  */
 export class ImageService {
   private readonly manifests: ManifestLoader;
-  private readonly budget: FetchBudget;
   private readonly configPlatforms: DataLoader<ConfigKey, Platform | undefined, string>;
 
   constructor(private readonly options: ImageServiceOptions) {
-    const budget = new FetchBudget(options.maxRegistryFetches);
-    this.budget = budget;
-    this.manifests = createManifestLoader(options.registry, { signal: options.signal, budget });
+    // What the request may fetch in all is charged below, in the registry transport (RequestBudget).
+    this.manifests = createManifestLoader(options.registry, { signal: options.signal });
     this.configPlatforms = new DataLoader(
       async (keys) =>
         Promise.all(keys.map(async (key) => this.readConfigPlatform(key).catch((e: Error) => e))),
@@ -135,7 +131,6 @@ export class ImageService {
   }
 
   private async readConfigPlatform(key: ConfigKey): Promise<Platform | undefined> {
-    this.budget.spend();
     const bytes = await this.options.registry.fetchBlob(key.repo, key.digest, {
       maxBytes: this.options.maxConfigBytes,
       signal: this.options.signal,

@@ -1,11 +1,5 @@
 export { ImageService, type ImageServiceOptions } from './image-service.js';
-export {
-  FetchBudget,
-  MAX_REFERENCES_PER_REQUEST,
-  MAX_REGISTRY_FETCHES_PER_REQUEST,
-  RequestLimitError,
-  type RequestLimitCode,
-} from './request-limits.js';
+export { MAX_REFERENCES_PER_REQUEST, RequestLimitError, type RequestLimitCode } from './request-limits.js';
 export { describeView, indexedPlatform } from './image-views.js';
 export type {
   ManifestListView,

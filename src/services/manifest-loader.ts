@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
-import type { FetchBudget } from './request-limits.js';
 
 /** One manifest to fetch: a repository and a tag or digest in it. */
 export interface ManifestKey {
@@ -25,9 +24,9 @@ function cacheKey(key: ManifestKey): string {
  */
 export function createManifestLoader(
   registry: RegistryClient,
-  options: { readonly signal?: AbortSignal; readonly budget?: FetchBudget } = {},
+  options: { readonly signal?: AbortSignal } = {},
 ): ManifestLoader {
-  const { signal, budget } = options;
+  const { signal } = options;
   const loader: ManifestLoader = new DataLoader<ManifestKey, FetchedManifest, string>(
     // Registries have no batch manifest API: a "batch" is the keys of one tick, fetched in parallel.
     // DataLoader wants one result per key in key order, with failures as Error values, not rejections.
@@ -35,8 +34,6 @@ export function createManifestLoader(
       Promise.all(
         keys.map(async (key) => {
           try {
-            // Only keys that miss the cache reach here, so the budget counts real registry requests.
-            budget?.spend();
             const fetched = await registry.fetchManifest(key.repo, key.reference, { signal });
             if (fetched.digest !== key.reference)
               loader.prime({ repo: key.repo, reference: fetched.digest }, fetched);

@@ -8,6 +8,7 @@ import {
   type Findings,
 } from '../discovery/index.js';
 import type { VerificationCache } from '../cache/index.js';
+import { ConcurrencyGate, currentRequestBudget } from '../registry/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
 import { DEFAULT_HINT_SCAN_MAX_TAGS } from '../config/index.js';
 import { ImprimaturError } from '../errors/index.js';
@@ -56,6 +57,17 @@ export interface VerifyOptions {
   readonly scanTags?: boolean;
 }
 
+/**
+ * Signature look-ups and verifications of one request under way at once; the rest wait their turn.
+ * An index of 3000 entries asked for every entry's verification would otherwise set 3000 discoveries
+ * going in one event-loop turn — each a handful of promises, signals and cache look-ups before its
+ * first registry request reaches the transport's own bounds — and the process would be busy with
+ * that for seconds, answering nobody else. Enough to keep the request's registry slots
+ * (`IMPRIMATUR_REGISTRY_CONCURRENCY_PER_REQUEST`, each look-up has two or three requests in flight)
+ * busy.
+ */
+export const VERIFICATIONS_IN_FLIGHT_PER_REQUEST = 16;
+
 /** A digest's own verdict and how fresh it is. */
 type OwnVerification = DigestVerification & { readonly cached: boolean; readonly checkedAt: Date };
 
@@ -86,12 +98,27 @@ export class VerificationService {
   private readonly verifications = new Map<string, Promise<OwnVerification>>();
   /** Bundle-referrer look-ups started for attestations before any signature discovery of the digest. */
   private readonly referrerParts = new Map<string, Promise<Findings>>();
+  /**
+   * Taken by the public entry points only (never by what they call), so a holder never waits for a
+   * slot held by another one waiting for it.
+   */
+  private readonly gate = new ConcurrencyGate(VERIFICATIONS_IN_FLIGHT_PER_REQUEST);
 
   constructor(private readonly options: VerificationServiceOptions) {}
 
+  /** Runs `work` holding one of this request's slots (see {@link VERIFICATIONS_IN_FLIGHT_PER_REQUEST}). */
+  private async inTurn<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.gate.enter(this.options.signal, what);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
   /** Every signature stored for `digest`, parsed but unverified. */
   async signaturesOf(repo: RepositoryRef, digest: string): Promise<DiscoveryResult> {
-    return this.discovery(repo, digest).result;
+    return this.inTurn(`signatures of ${digest}`, () => this.discovery(repo, digest).result);
   }
 
   /**
@@ -244,9 +271,9 @@ export class VerificationService {
     options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
     this.rememberIndex(repo, manifest);
-    return this.verify(repo, manifest.digest, policy, options).catch((error: unknown) =>
-      failed(manifest.digest, error),
-    );
+    return this.inTurn(`verification of ${manifest.digest}`, () =>
+      this.verify(repo, manifest.digest, policy, options),
+    ).catch((error: unknown) => failed(manifest.digest, error));
   }
 
   /** {@link verifyViaIndex} with the same failure handling as {@link verifyManifest}. */
@@ -257,9 +284,9 @@ export class VerificationService {
     index: FetchedManifest,
     options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
-    return this.verifyViaIndex(repo, digest, policy, index, options).catch((error: unknown) =>
-      failed(digest, error),
-    );
+    return this.inTurn(`verification of ${digest}`, () =>
+      this.verifyViaIndex(repo, digest, policy, index, options),
+    ).catch((error: unknown) => failed(digest, error));
   }
 
   /** Records that `index` lists its entries, so later look-ups of a member can hint at it. */
@@ -314,8 +341,14 @@ export class VerificationService {
     let pending = this.verifications.get(key);
     if (pending === undefined) {
       // One `verify` span and one count per (digest, policy) actually verified, discovery included.
-      const verify = () =>
-        traceVerification({ ...repo, digest }, () => this.verifyAsFound(repo, digest, policy));
+      const verify = () => {
+        // Not in the verdict cache, and past the request's registry budget: its first registry request
+        // would be refused anyway; refusing here spares setting the discovery up, which is most of
+        // what refusing thousands of entries of a hostile index costs. (Cached verdicts stay free.)
+        const budget = currentRequestBudget();
+        if (budget?.exhausted === true) return Promise.reject(budget.refusal());
+        return traceVerification({ ...repo, digest }, () => this.verifyAsFound(repo, digest, policy));
+      };
       const cache = this.options.cache;
       pending =
         cache === undefined

@@ -75,6 +75,13 @@ export class TelemetryMetrics {
     registers: [this.registry],
   });
 
+  readonly registryLimitRefusals = new Counter({
+    name: 'imprimatur_registry_limit_refusals_total',
+    help: 'Incoming requests whose registry work a limit refused, by limit (request_budget: IMPRIMATUR_REGISTRY_MAX_REQUESTS_PER_REQUEST), counted once per request.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   readonly cacheLookups = new Counter({
     name: 'imprimatur_cache_lookups_total',
     help: 'Cache look-ups, by cache namespace and result (hit, miss).',

@@ -111,6 +111,9 @@ export function createRegistryObserver(options: RegistryObserverOptions = {}): E
         span?.end();
       };
     },
+    refused(by) {
+      metrics().registryLimitRefusals.inc({ limit: by });
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { RefusedBy } from './registry-limits.js';
+
 /**
  * An optional hook through which the transport reports every HTTP exchange it makes (token
  * requests, manifests, blobs, referrers, each redirect hop and each retry), so that tracing and
@@ -11,6 +13,11 @@
 export interface ExchangeObserver {
   /** Called as an exchange starts; the returned callback is called exactly once when it ends. */
   exchangeStarted(exchange: ObservedExchange): (outcome: ExchangeOutcome) => void;
+  /**
+   * Called when a limit refused an exchange before it was sent: for the request budget, once per
+   * incoming request that ran out of it (not once per field that then could not be answered).
+   */
+  refused?(by: RefusedBy): void;
 }
 
 export interface ObservedExchange {

@@ -5,6 +5,7 @@ import { RegistryError } from '../errors.js';
 import { sleep } from './abortable.js';
 import type { ExchangeObserver } from './exchange-observer.js';
 import { exchange, type ExchangeRequest, type HttpResponse } from './http-exchange.js';
+import type { RegistryLimits } from './registry-limits.js';
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetrySettings } from './retry-policy.js';
 
 export interface HttpClientSettings {
@@ -21,6 +22,11 @@ export interface HttpClientSettings {
    * token realm and every redirect target. Absent means no name-level check.
    */
   readonly policy?: OutboundPolicy;
+  /**
+   * Admits every exchange: the request budget and the concurrency bounds (see {@link RegistryLimits}).
+   * Absent means unbounded, which only tests of lower layers want.
+   */
+  readonly limits?: RegistryLimits;
 }
 
 /**
@@ -97,18 +103,24 @@ export class HttpClient {
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<HttpResponse> {
-    const context = { dispatcher: this.settings.dispatcher, timeoutMs: this.settings.timeoutMs, signal };
-    const observer = this.settings.observer;
-    if (observer === undefined) return exchange(req, context);
-    // Only the method, URL and attempt go out: the headers hold the credentials or token.
-    const ended = observer.exchangeStarted({ method: 'GET', url: req.url, attempt });
+    // Every hop and every retry is an exchange of its own: admitted, charged and counted as one.
+    const release = await this.settings.limits?.admit(req.url, signal, req.what);
     try {
-      const response = await exchange(req, context);
-      ended({ status: response.status });
-      return response;
-    } catch (error) {
-      ended({ error });
-      throw error;
+      const context = { dispatcher: this.settings.dispatcher, timeoutMs: this.settings.timeoutMs, signal };
+      const observer = this.settings.observer;
+      if (observer === undefined) return await exchange(req, context);
+      // Only the method, URL and attempt go out: the headers hold the credentials or token.
+      const ended = observer.exchangeStarted({ method: 'GET', url: req.url, attempt });
+      try {
+        const response = await exchange(req, context);
+        ended({ status: response.status });
+        return response;
+      } catch (error) {
+        ended({ error });
+        throw error;
+      }
+    } finally {
+      release?.();
     }
   }
 

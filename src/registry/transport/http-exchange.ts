@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { OutboundRefusedError } from '../../security/index.js';
 import { RegistryError } from '../errors.js';
-import { abortedError } from './abortable.js';
+import { abortedError, onAbort } from './abortable.js';
 import { tlsFailureOf, tlsUntrustedError } from './tls-failure.js';
 
 /**
@@ -103,8 +103,8 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
     timedOut = true;
     controller.abort();
   }, ctx.timeoutMs);
-  const onCallerAbort = () => controller.abort();
-  ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  // One listener for all of a request's exchanges on its shared signal (see `onAbort`).
+  const stopListening = ctx.signal === undefined ? undefined : onAbort(ctx.signal, () => controller.abort());
   try {
     const answer = await exchangeOnce(req, ctx, controller);
     // undici hands a keep-alive connection back to its pool one event-loop turn after the answer
@@ -146,7 +146,7 @@ export async function exchange(req: ExchangeRequest, ctx: ExchangeContext): Prom
     });
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener('abort', onCallerAbort);
+    stopListening?.();
   }
 }
 

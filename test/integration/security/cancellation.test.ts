@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeRegistry, type FakeRegistry } from '../registry/fake-registry.js';
 import { startTestService, type TestService } from '../../support/service.js';
@@ -8,6 +10,25 @@ import { startTestService, type TestService } from '../../support/service.js';
  * never answers; what is observed is the stand-in seeing its request's connection closed by us, well
  * before the 5 s registry timeout the test configuration sets.
  */
+const ENTRIES = 200;
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const INDEX = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: Array.from({ length: ENTRIES }, (_, n) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${createHash('sha256').update(`entry ${n}`).digest('hex')}`,
+      size: 1234,
+      platform: { os: 'linux', architecture: 'amd64' },
+    })),
+  }),
+);
+
+function sendIndex(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': OCI_INDEX }).end(INDEX);
+}
+
 describe('request cancellation', () => {
   let slow: FakeRegistry;
   let service: TestService;
@@ -28,6 +49,7 @@ describe('request cancellation', () => {
   beforeEach(() => {
     closed = [];
     slow.handle((_req, res, path) => {
+      if (path === '/v2/slow/fan/manifests/latest') return sendIndex(res);
       if (!path.includes('/manifests/')) return void res.writeHead(404).end();
       res.on('close', () => closed.push(Date.now())); // hold the request open; note when we hang up
     });
@@ -57,6 +79,29 @@ describe('request cancellation', () => {
     // Not retried after the abort: nobody is waiting any more.
     await new Promise((r) => setTimeout(r, 200));
     expect(manifestRequests()).toHaveLength(1);
+  });
+
+  it('starts no registry request past the deadline of a request that fans out, and aborts those in flight', async () => {
+    // Every entry's signature look-up is held by the registry: the request's registry slots fill up
+    // and the rest queue, until the deadline cancels both.
+    const started = Date.now();
+    const reply = await service.graphql(
+      `{ image(ref: "${slow.host}/slow/fan:latest") { manifestList { manifests {
+          verification(policy: { certificateIdentity: "a", certificateOidcIssuer: "b" }) { status errors { code } } } } } }`,
+    );
+    const deadline = started + DEADLINE_MS;
+    const entries = (reply.data as { image: { manifestList: { manifests: unknown[] } } } | null)?.image
+      .manifestList.manifests;
+    expect(entries).toHaveLength(ENTRIES);
+    const held = () => manifestRequests().filter((r) => !r.path.endsWith('/latest'));
+    const sentBefore = held().filter((r) => r.at <= deadline + 100).length;
+    expect(sentBefore).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    // Nothing new after the deadline (plus the moment the abort takes to reach the sockets)...
+    expect(held().length).toBe(sentBefore);
+    // ...and every request held open was hung up by us, not answered.
+    expect(closed).toHaveLength(sentBefore);
+    for (const at of closed) expect(at - deadline).toBeLessThan(1_000);
   });
 
   it('aborts upstream work at the request deadline and answers REQUEST_DEADLINE_EXCEEDED', async () => {
