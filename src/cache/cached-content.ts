@@ -67,7 +67,12 @@ export function referrersDecoder(limit: number): (raw: unknown) => ReferrersList
       return undefined;
     if (raw.source !== 'api' && raw.source !== 'tag-fallback') return undefined;
     if (raw.descriptors.length > limit || !raw.descriptors.every(isDescriptor)) return undefined;
-    return { descriptors: raw.descriptors, source: raw.source, truncated: raw.truncated };
+    const list: ReferrersList = {
+      descriptors: raw.descriptors,
+      source: raw.source,
+      truncated: raw.truncated,
+    };
+    return raw.pageLimitReached === true ? { ...list, pageLimitReached: true } : list;
   };
 }
 

@@ -1,4 +1,4 @@
-import { isSha256Digest, type Descriptor } from '../registry/index.js';
+import { isSha256Digest, MAX_REFERRERS_PAGES, type Descriptor } from '../registry/index.js';
 import { mapBounded } from './bounded-concurrency.js';
 import {
   type DiscoveryContext,
@@ -29,6 +29,7 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
   const { maxSignatures } = context.limits;
   let listed: readonly Descriptor[];
   let truncated: boolean;
+  let pageLimitReached: boolean;
   try {
     // Deliberately unfiltered: see `mayBeBundle` for why the listing's artifactType cannot be relied on.
     // So the cap counts every referrer (SBOMs too): more than `maxSignatures` of anything is refused.
@@ -38,6 +39,7 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
     });
     listed = list.descriptors;
     truncated = list.truncated;
+    pageLimitReached = list.pageLimitReached === true;
   } catch (error) {
     if (isNotFound(error)) return NOTHING_FOUND;
     const what = `referrers of ${context.subjectDigest}`;
@@ -48,7 +50,11 @@ export async function discoverBundleReferrers(context: DiscoveryContext): Promis
     // none rather than a subset the registry chose, and say so.
     return both({
       code: 'TOO_MANY_SIGNATURES',
-      message: `${context.subjectDigest} has more than ${maxSignatures} bundle referrers`,
+      // Say what happened: a registry that pages on and on (even with empty pages) has not shown us
+      // more than the cap, it has just not finished listing.
+      message: pageLimitReached
+        ? `the registry's referrers listing of ${context.subjectDigest} did not end within ${MAX_REFERRERS_PAGES} pages (${listed.length} referrers listed so far); stopped reading it`
+        : `${context.subjectDigest} has more than ${maxSignatures} bundle referrers`,
       source: context.subjectDigest,
     });
   }

@@ -109,6 +109,11 @@ export interface ReferrersList {
   readonly descriptors: readonly Descriptor[];
   /** Which mechanism answered: the referrers API, or the tag-schema fallback. */
   readonly source: 'api' | 'tag-fallback';
-  /** True when more referrers existed than the limit allowed. */
+  /** True when more referrers existed than the limit allowed, or than {@link pageLimitReached} let us read. */
   readonly truncated: boolean;
+  /**
+   * True when reading stopped at the bound on referrers API pages (a registry paginating without end,
+   * even with empty pages) rather than at `limit`: then `truncated` says nothing about how many there are.
+   */
+  readonly pageLimitReached?: boolean;
 }

@@ -45,7 +45,9 @@ async function viaApi(
   if (query.artifactType !== undefined) url.searchParams.set('artifactType', query.artifactType);
   const descriptors: Descriptor[] = [];
   for (let page = 0; url !== undefined; page++) {
-    if (page >= MAX_REFERRERS_PAGES) return { descriptors, source: 'api', truncated: true };
+    if (page >= MAX_REFERRERS_PAGES) {
+      return { descriptors, source: 'api', truncated: true, pageLimitReached: true };
+    }
     const what = `referrers of ${endpoint.registry}/${repository}@${digest}`;
     const res = await ctx.transport.get(
       endpoint,

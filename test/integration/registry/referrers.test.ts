@@ -2,7 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryConfig } from '../../../src/config/index.js';
-import { createRegistryClient, digestToTag, type RegistryClient } from '../../../src/registry/index.js';
+import { discoverSignatures } from '../../../src/discovery/index.js';
+import {
+  createRegistryClient,
+  digestToTag,
+  MAX_REFERRERS_PAGES,
+  type RegistryClient,
+} from '../../../src/registry/index.js';
 import {
   buildImage,
   FOUR_PLATFORMS,
@@ -203,6 +209,32 @@ describe('listing referrers through the OCI 1.1 referrers API', () => {
     expect(list.descriptors).toHaveLength(3);
     expect(list.truncated).toBe(true);
     expect(fake.requests.filter((r) => r.path.includes('/referrers/'))).toHaveLength(2);
+  });
+
+  it('stops after 50 pages of a listing that never ends, and says that is why', async () => {
+    let n = 0;
+    fake.handle((_req, res, path) => {
+      if (!path.includes('/referrers/')) return void res.writeHead(404).end();
+      n += 1;
+      res.writeHead(200, {
+        'content-type': MT.ociIndex,
+        link: `</v2/app/x/referrers/${subject}?page=${n}>; rel="next"`,
+      });
+      res.end(page([]));
+    });
+    const list = await client.listReferrers({ registry: fake.host, repository: 'app/x' }, subject);
+    expect(fake.requests.filter((r) => r.path.includes('/referrers/'))).toHaveLength(MAX_REFERRERS_PAGES);
+    expect(list).toEqual({ descriptors: [], source: 'api', truncated: true, pageLimitReached: true });
+    // Discovery reports what happened: not "more than 1000 bundle referrers" after 50 empty pages.
+    const found = await discoverSignatures(client, { registry: fake.host, repository: 'app/x' }, subject, {
+      maxSignatures: 1000,
+      maxPayloadBytes: 1024 * 1024,
+    });
+    const problem = found.problems.find((p) => p.code === 'TOO_MANY_SIGNATURES');
+    expect(problem?.message).toContain(
+      `did not end within ${MAX_REFERRERS_PAGES} pages (0 referrers listed so far)`,
+    );
+    expect(problem?.message).not.toContain('more than 1000');
   });
 
   it('refuses a Link that points to another host', async () => {
