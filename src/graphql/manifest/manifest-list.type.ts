@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { ManifestListView } from '../../services/index.js';
 import { Annotation } from './annotation.type.js';
+import { listInTurns } from './list-in-turns.js';
 import { PlatformManifest } from './platform-manifest.type.js';
 
 @ObjectType({ description: 'A Docker manifest list or OCI image index: one manifest per platform.' })
@@ -20,7 +21,7 @@ export class ManifestList {
   @Field(() => [PlatformManifest], {
     description: 'Every entry, in registry order, attestation entries included (see `isAttestation`).',
   })
-  manifests!: PlatformManifest[];
+  manifests!: (PlatformManifest | Promise<PlatformManifest>)[];
 
   static from(view: ManifestListView): ManifestList {
     return Object.assign(new ManifestList(), {
@@ -28,7 +29,8 @@ export class ManifestList {
       mediaType: view.mediaType,
       size: view.size,
       annotations: Annotation.listFrom(view.annotations),
-      manifests: view.entries.map((entry) => PlatformManifest.from(entry)),
+      // Large indexes are completed over several event-loop turns (see `listInTurns`).
+      manifests: listInTurns(view.entries.map((entry) => PlatformManifest.from(entry))),
     });
   }
 }
