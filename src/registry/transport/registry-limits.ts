@@ -25,7 +25,8 @@ export type RefusedBy = 'request_budget';
  *
  * So in-flight work is bounded by these numbers, not by the size of what a registry serves: a
  * 3000-entry index becomes a queue of requests to make, not thousands of sockets and timers at once.
- * The charge comes before the wait, so a request's queue never holds more than its budget.
+ * The charge comes before the wait, so a request's queue never holds more than its budget; a wait
+ * that is cancelled gives its charge back.
  */
 export class RegistryLimits {
   private readonly total: ConcurrencyGate;
@@ -73,8 +74,16 @@ export class RegistryLimits {
       held.push(await gate.enter(signal, what));
       held.push(await this.total.enter(signal, what));
     } catch (error) {
+      // Cancelled while waiting: nothing was sent, so nothing is owed.
+      budget?.refund();
       releaseAll();
       throw error;
+    }
+    if (signal?.aborted) {
+      // Called off while its slot was being handed over: likewise never sent.
+      budget?.refund();
+      releaseAll();
+      throw abortedError(what, signal.reason);
     }
     return releaseAll;
   }

@@ -54,6 +54,15 @@ export class RequestBudget {
   }
 
   /**
+   * Gives back one charge for an exchange that was never sent (cancelled while it waited for a slot):
+   * the budget counts what reaches registries, and a request near its budget should not lose the rest
+   * to look-ups that were called off.
+   */
+  refund(): void {
+    if (this.used > 0) this.used -= 1;
+  }
+
+  /**
    * The refusal, one error per request however many exchanges and verifications it stops: past the
    * budget, a hostile index has thousands of them, and capturing a stack trace for each would be
    * most of what refusing them costs.

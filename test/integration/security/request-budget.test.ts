@@ -8,9 +8,9 @@ import { startTestService, type TestService } from '../../support/service.js';
  * its tag fallback — one request never makes the service send more than its budget of requests.
  * The budget is charged in the transport, so signature discovery counts as much as image loading.
  */
-const BUDGET = 50;
-const IMAGES = 30;
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const VERIFY = `verification(policy: { certificateIdentity: "a", certificateOidcIssuer: "b" }) {
+  status errors { code message } }`;
 
 /** A distinct (so never deduplicated) single-platform manifest for every tag. */
 function manifestFor(tag: string): Buffer {
@@ -29,9 +29,15 @@ function manifestFor(tag: string): Buffer {
   );
 }
 
+interface Verified {
+  readonly status: string;
+  readonly errors: readonly { readonly code: string; readonly message: string }[];
+}
+
 describe('registry requests per GraphQL request', () => {
   let registry: FakeRegistry;
-  let service: TestService;
+  /** One service per budget: 4 is what one unsigned image's verification costs, 3 is one short. */
+  const services = new Map<number, TestService>();
 
   beforeAll(async () => {
     registry = await startFakeRegistry();
@@ -43,56 +49,70 @@ describe('registry requests per GraphQL request', () => {
         .writeHead(404, { 'content-type': 'application/json' })
         .end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
     });
-    service = await startTestService({
-      insecureRegistries: [registry.host],
-      registryConfig: { maxRequestsPerRequest: BUDGET },
-    });
+    for (const budget of [3, 4, 50]) {
+      services.set(
+        budget,
+        await startTestService({
+          insecureRegistries: [registry.host],
+          registryConfig: { maxRequestsPerRequest: budget },
+        }),
+      );
+    }
   });
   afterAll(async () => {
-    await service?.stop();
+    for (const service of services.values()) await service.stop();
     await registry?.stop();
   });
 
-  it('counts signature discovery too, stops at the budget and says so where it stopped', async () => {
-    const refs = Array.from({ length: IMAGES }, (_, n) => `${registry.host}/budget/app${n}:v${n}`);
-    const reply = await service.graphql<{
-      images: { verification: { status: string; errors: { code: string; message: string }[] } }[];
-    }>(
-      `query($refs: [String!]!) { images(refs: $refs) {
-          verification(policy: { certificateIdentity: "a", certificateOidcIssuer: "b" }) {
-            status errors { code message } } } }`,
-      { refs },
-    );
-    // Each image costs its manifest and three signature look-ups (more than the budget in all). A few
-    // charged requests may never be sent: a look-up whose other half was refused is cancelled.
-    expect(registry.requests.length).toBeLessThanOrEqual(BUDGET);
-    expect(registry.requests.length).toBeGreaterThan(BUDGET - 10);
-    const paths = registry.requests.map((r) => r.path);
+  const verifyOne = async (budget: number, n: number) => {
+    registry.requests.length = 0;
+    const reply = await services
+      .get(budget)!
+      .graphql<{ image: { verification: Verified } }>(
+        `{ image(ref: "${registry.host}/budget/app${n}:v${n}") { ${VERIFY} } }`,
+      );
+    return { reply, paths: registry.requests.map((r) => r.path) };
+  };
+
+  it('charges the signature look-ups: the manifest, the .sig tag, the referrers API and its fallback', async () => {
+    const { reply, paths } = await verifyOne(4, 1);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?.image.verification.status).toBe('UNSIGNED');
+    expect(paths).toHaveLength(4);
     expect(paths.some((p) => p.includes('/referrers/'))).toBe(true);
     expect(paths.some((p) => p.endsWith('.sig'))).toBe(true);
-    // Images whose verification ran out of budget say so; those that did not are UNSIGNED (the
-    // registry has no signatures); an image whose manifest itself was refused is a field error.
-    const verifications = (reply.data?.images ?? []).map((i) => i.verification);
-    const refused = verifications.filter((v) => v.errors[0]?.code === 'TOO_MANY_REGISTRY_REQUESTS');
-    const fieldErrors = (reply.errors ?? []).filter(
-      (e) => e.extensions?.code === 'TOO_MANY_REGISTRY_REQUESTS',
-    );
-    expect(refused.length + fieldErrors.length).toBeGreaterThan(0);
-    for (const v of refused) {
-      expect(v.status).toBe('FAILED');
-      expect(v.errors[0]?.message).toContain(`more than ${BUDGET} registry requests`);
-    }
-    expect(verifications.every((v) => v.status === 'UNSIGNED' || v.status === 'FAILED')).toBe(true);
   });
 
-  it('gives every request a budget of its own', async () => {
+  it('refuses the look-up one request short, as FAILED with TOO_MANY_REGISTRY_REQUESTS, never UNSIGNED', async () => {
+    const { reply, paths } = await verifyOne(3, 2);
+    expect(paths.length).toBeLessThanOrEqual(3);
+    expect(reply.data?.image.verification).toEqual({
+      status: 'FAILED',
+      errors: [
+        {
+          code: 'TOO_MANY_REGISTRY_REQUESTS',
+          message: 'this request needs more than 3 registry requests; split it into smaller queries',
+        },
+      ],
+    });
+  });
+
+  it('never sends more than the budget for many images, and gives every request a budget of its own', async () => {
     registry.requests.length = 0;
-    const reply = await service.graphql(
-      `{ image(ref: "${registry.host}/budget/other:v1") {
-          verification(policy: { certificateIdentity: "a", certificateOidcIssuer: "b" }) { status } } }`,
+    const refs = Array.from({ length: 30 }, (_, n) => `${registry.host}/budget/many${n}:v${n}`);
+    const service = services.get(50)!;
+    const reply = await service.graphql<{ images: { verification: Verified }[] }>(
+      `query($refs: [String!]!) { images(refs: $refs) { ${VERIFY} } }`,
+      { refs },
     );
-    expect(reply.errors).toBeUndefined();
-    expect(reply.data).toEqual({ image: { verification: { status: 'UNSIGNED' } } });
-    expect(registry.requests.length).toBeGreaterThanOrEqual(4);
+    expect(registry.requests.length).toBeLessThanOrEqual(50);
+    const statuses = (reply.data?.images ?? []).map((i) =>
+      i.verification.status === 'FAILED' ? i.verification.errors[0]?.code : i.verification.status,
+    );
+    expect(statuses).toContain('TOO_MANY_REGISTRY_REQUESTS');
+    expect(statuses.every((s) => s === 'UNSIGNED' || s === 'TOO_MANY_REGISTRY_REQUESTS')).toBe(true);
+    // The next request starts with a full budget.
+    const { reply: next } = await verifyOne(50, 3);
+    expect(next.data?.image.verification.status).toBe('UNSIGNED');
   });
 });
