@@ -87,6 +87,20 @@ describe('attestations in all three storage forms, through GraphQL', () => {
     });
   });
 
+  describe('one attestation stored twice', () => {
+    it('is listed once, and verified once', async () => {
+      const image = await newImage();
+      const statement = inTotoStatement({ subjects: [image.digest], predicateType: SLSA_PROVENANCE_V1 });
+      const att = h.sigstore.signLegacyAttestation({ statement, identity: identity() });
+      // Two layers of the `.att` manifest naming the same envelope blob.
+      await pushLegacyAttestations(h.target, REPO, image.digest, [att, att]);
+      expect(await attestationsOf(h.service, ref(image.digest))).toHaveLength(1);
+      const v = await verifyAttestation(h.service, ref(image.digest), POLICY, 'slsaprovenance1');
+      expect(v).toMatchObject({ status: 'VERIFIED' });
+      expect(v.attestations).toHaveLength(1);
+    });
+  });
+
   describe('a Sigstore bundle referrer attestation', () => {
     it('verifies as the full URI, and the image stays UNSIGNED for signatures', async () => {
       const image = await newImage();
