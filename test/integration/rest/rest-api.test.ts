@@ -460,6 +460,16 @@ describe('REST facade', () => {
       expect((await api.request('/healthz', { method: 'DELETE' })).status).toBe(405);
     });
 
+    it('draws the signed index as a "verified" badge (GET /v1/badge; more in badge.test.ts)', async () => {
+      const query = new URLSearchParams({
+        image: walkthrough.indexRef,
+        policy: JSON.stringify(WALKTHROUGH_POLICY),
+      });
+      const response = await api.request(`/v1/badge?${query.toString()}`);
+      expect(response.status).toBe(200);
+      expect(response.text).toContain('>verified</text>');
+    });
+
     it('has exercised every operation of the spec with a success answer', () => {
       const succeeded = new Set([...api.seen].filter((s) => s.endsWith(' 200')).map((s) => s.split(' ')[0]));
       expect([...succeeded].sort()).toEqual(api.operationIds().sort());
