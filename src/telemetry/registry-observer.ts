@@ -58,7 +58,10 @@ function safeDecode(segment: string): string {
 
 /** Where the observer reports failed exchanges; pino's `warn` fits. */
 export interface RegistryObserverOptions {
-  readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
+  readonly logger?: {
+    warn(fields: Record<string, unknown>, message: string): void;
+    debug(fields: Record<string, unknown>, message: string): void;
+  };
 }
 
 /**
@@ -91,6 +94,11 @@ export function createRegistryObserver(options: RegistryObserverOptions = {}): E
             );
           }
           tallyRegistryRequest(outcome.status >= 500);
+          // Every exchange at debug: what an operator turns on to see which calls a request made.
+          options.logger?.debug(
+            { ...exchangeFields(exchange), status: outcome.status, duration_ms: Math.round(ms) },
+            'registry exchange',
+          );
         } else {
           const type = errorType(outcome.error);
           metrics().registryRequests.inc({ host, status: type });

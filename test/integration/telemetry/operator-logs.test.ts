@@ -72,7 +72,7 @@ describe('operator logs of the service process', () => {
     // Ports with nothing listening: a registry that refuses connections, a Redis that is not there.
     deadRegistry = `127.0.0.1:${await freePort()}`;
     service = await startService({
-      IMPRIMATUR_LOG_LEVEL: 'info',
+      IMPRIMATUR_LOG_LEVEL: 'debug',
       IMPRIMATUR_INSECURE_REGISTRIES: `${walkthrough.registry.host},${deadRegistry}`,
       IMPRIMATUR_TRUSTED_ROOT: walkthrough.trustedRootPath,
       IMPRIMATUR_CACHE_URL: `redis://127.0.0.1:${await freePort()}`,
@@ -118,6 +118,14 @@ describe('operator logs of the service process', () => {
     expect(line.duration_ms).toEqual(expect.any(Number));
     expect(line.registry_requests as number).toBeGreaterThan(0);
     expect(line.cache_misses as number).toBeGreaterThan(0);
+    // At debug, each of those registry requests has its own line under the same trace id.
+    const exchanges = service.lines.filter((l) => l.msg === 'registry exchange' && l.trace_id === traceId);
+    expect(exchanges).toHaveLength(line.registry_requests as number);
+    expect(exchanges[0]).toMatchObject({
+      level: 20,
+      registry: walkthrough.registry.host,
+      status: expect.any(Number),
+    });
 
     // The same question again is answered mostly from the cache: fewer registry requests, hits counted.
     const again = await verify(walkthrough.indexRef, 'LogAgain');
