@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { RegistryError } from '../registry/index.js';
 import type { RepositoryRef } from '../registry/types.js';
 import type { AttestationDigestVerification } from '../attestations/verification/index.js';
 import type { DigestVerification, Policy } from '../verification/types.js';
 import type { CacheStore } from './cache-store.js';
-import { policyFingerprint } from './canonical-policy.js';
+import { canonicalJson, policyFingerprint } from './canonical-policy.js';
 import { SingleFlight } from './single-flight.js';
 
 /** What a verdict is about. Every field is part of the key. */
@@ -111,7 +112,12 @@ export class VerificationCache {
    * attestation verdict, so it can never be read as a signature verdict or the other way round.
    */
   async verifyAttestation(
-    key: VerificationKey & { readonly subjectDigest: string; readonly predicateType: string },
+    key: VerificationKey & {
+      readonly subjectDigest: string;
+      readonly predicateType: string;
+      /** CEL conditions (texts, in order); a verdict under other conditions is another verdict. */
+      readonly conditions?: readonly string[];
+    },
     signal: AbortSignal | undefined,
     verify: () => Promise<AttestationDigestVerification>,
   ): Promise<CachedAttestationVerification> {
@@ -124,6 +130,10 @@ export class VerificationCache {
       key.predicateType,
       key.trustRootId,
       policyFingerprint(key.policy),
+      // Appended only when present, so verdicts without conditions keep their existing keys.
+      ...(key.conditions === undefined || key.conditions.length === 0
+        ? []
+        : [`conditions:${sha256Hex(canonicalJson(key.conditions))}`]),
     ];
     const { value } = await this.attestationFlights.run(
       JSON.stringify(parts),
@@ -218,4 +228,8 @@ function verdictDecoder(digest: string): (raw: unknown) => StoredVerdict | undef
 
 function unreachable(value: never): never {
   throw new Error(`unexpected verification status ${String(value)}`);
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -3,6 +3,7 @@ import {
   type AttestationDiscoveryResult,
   type DiscoveredAttestation,
 } from '../attestations/discovery/index.js';
+import { compileConditions, type CompiledCondition } from '../attestations/conditions/index.js';
 import {
   resolvePredicateType,
   verifyAttestations,
@@ -96,7 +97,8 @@ export class AttestationService {
    * index listing `digest`, fetched and digest-checked), a digest whose own attestations do not
    * verify is VERIFIED_VIA_INDEX when the index's do: the index's statement names the index digest,
    * which covers the index bytes, which name this digest. Registry trouble is a FAILED answer with
-   * the registry's code; an invalid policy or predicate type is thrown (INVALID_POLICY).
+   * the registry's code; an invalid policy, predicate type or condition is thrown (INVALID_POLICY).
+   * `conditions` are CEL expressions over the verified statement (src/attestations/conditions).
    */
   async verify(
     repo: RepositoryRef,
@@ -104,20 +106,30 @@ export class AttestationService {
     policy: Policy,
     predicateType: string,
     index: FetchedManifest | undefined,
+    conditions: readonly string[] = [],
   ): Promise<AttestationVerificationOutcome> {
     const wanted = predicateTypeOf(predicateType);
     compilePolicy(policy); // INVALID_POLICY before any registry request
+    const rules = { texts: conditions, compiled: compileConditions(conditions) };
     try {
-      const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index);
+      const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index, rules);
       if (own.verified || index?.manifest.kind !== 'index') return own;
       if (!index.manifest.manifests.some((entry) => entry.digest === digest)) {
         return own;
       }
       // An attestation stored with the index whose subjects list this digest is about this digest
       // itself: it verifies it directly.
-      const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined);
+      const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined, rules);
       if (direct.verified) return direct;
-      const inherited = await this.verifyOwn(repo, index.digest, index.digest, policy, wanted, undefined);
+      const inherited = await this.verifyOwn(
+        repo,
+        index.digest,
+        index.digest,
+        policy,
+        wanted,
+        undefined,
+        rules,
+      );
       if (!inherited.verified) return own;
       return {
         ...inherited,
@@ -141,6 +153,7 @@ export class AttestationService {
     policy: Policy,
     predicateType: string,
     index: FetchedManifest | undefined,
+    conditions: ConditionSet,
   ): Promise<AttestationVerificationOutcome> {
     const key = JSON.stringify([
       repo.registry,
@@ -149,13 +162,20 @@ export class AttestationService {
       subjectDigest,
       predicateType,
       policy,
+      conditions.texts,
     ]);
     let pending = this.verdicts.get(key);
     if (pending === undefined) {
       const roots = trustRootsForPolicy(this.options.trustRoots, policy);
       const verify = () =>
         this.attestationsOf(repo, storedFor, index).then((found) =>
-          verifyAttestations({ ...found, subjectDigest }, predicateType, compilePolicy(policy), roots),
+          verifyAttestations(
+            { ...found, subjectDigest },
+            predicateType,
+            compilePolicy(policy),
+            roots,
+            conditions.compiled,
+          ),
         );
       const cache = this.options.cache;
       // The verdict does not depend on `index` (BuildKit statements are never verified), so the
@@ -171,6 +191,7 @@ export class AttestationService {
                   subjectDigest,
                   predicateType,
                   policy,
+                  conditions: conditions.texts,
                   trustRootId: trustRootsKey(roots),
                 },
                 this.options.signal,
@@ -181,6 +202,12 @@ export class AttestationService {
     }
     return pending;
   }
+}
+
+/** A policy's CEL conditions: their texts (for keys) and their compiled form (for evaluation). */
+interface ConditionSet {
+  readonly texts: readonly string[];
+  readonly compiled: readonly CompiledCondition[];
 }
 
 function predicateTypeOf(nameOrUri: string): string {

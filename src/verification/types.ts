@@ -100,6 +100,8 @@ export type VerificationErrorCode =
   | 'PREDICATE_TYPE_MISMATCH'
   /** Summary entry of a FAILED attestation verification: `no matching attestations: ...`. */
   | 'NO_MATCHING_ATTESTATIONS'
+  /** A CEL condition of an attestation policy is false, not a boolean, or failed to evaluate. */
+  | 'CONDITION_FAILED'
   /** A root the policy names is configured but has not been loaded yet (TUF root with no floor). */
   | 'TRUST_ROOT_UNAVAILABLE';
 

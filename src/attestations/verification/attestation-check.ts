@@ -84,7 +84,7 @@ export function attestationCheckFor(
  * The DSSE payload of a bundle, decoded as @sigstore/bundle decodes it for the signature check
  * (base64 of the same JSON string), so the statement read is the statement verified.
  */
-function bundlePayload(bundle: unknown): Uint8Array {
+export function bundlePayload(bundle: unknown): Uint8Array {
   const envelope = (bundle as { dsseEnvelope?: { payload?: unknown } } | null)?.dsseEnvelope;
   if (typeof envelope?.payload !== 'string') return new Uint8Array();
   return new Uint8Array(Buffer.from(envelope.payload, 'base64'));

@@ -6,7 +6,9 @@ import {
   type VerificationIssue,
 } from '../../verification/index.js';
 import type { AttestationDiscoveryResult, DiscoveredAttestation } from '../discovery/index.js';
+import type { CompiledCondition } from '../conditions/index.js';
 import { attestationCheckFor, type SignedAttestation } from './attestation-check.js';
+import { applyConditions } from './condition-check.js';
 import type { AttestationDigestVerification, AttestationOutcome } from './types.js';
 
 const isSigned = (a: DiscoveredAttestation): a is SignedAttestation => a.kind !== 'buildkit';
@@ -23,20 +25,27 @@ export function verifyAttestations(
   predicateType: string,
   policy: CompiledPolicy,
   trustRoots: TrustRootsToTry,
+  conditions: readonly CompiledCondition[] = [],
 ): AttestationDigestVerification {
   const signed = found.attestations.filter(isSigned);
   const candidates = signed.filter(
     (a) => a.statement === undefined || a.statement.predicateType === predicateType,
   );
   const outcomes: AttestationOutcome[] = [
-    ...candidates.map((attestation) => ({
-      attestation,
-      ...runSignatureCheck(
-        attestationCheckFor(attestation, found.subjectDigest, predicateType, policy),
-        policy,
-        trustRoots,
+    ...candidates.map((attestation) =>
+      applyConditions(
+        {
+          attestation,
+          ...runSignatureCheck(
+            attestationCheckFor(attestation, found.subjectDigest, predicateType, policy),
+            policy,
+            trustRoots,
+          ),
+        },
+        attestation,
+        conditions,
       ),
-    })),
+    ),
     ...found.problems.map(problemEntry),
   ];
   const base = {

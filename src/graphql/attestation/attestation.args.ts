@@ -1,4 +1,9 @@
 import { ArgsType, Field } from 'type-graphql';
+import {
+  compileConditions,
+  MAX_CONDITION_LENGTH,
+  MAX_CONDITIONS,
+} from '../../attestations/conditions/index.js';
 import type { Policy } from '../../verification/types.js';
 import { PolicyInput, toPolicy } from '../verification/policy.input.js';
 
@@ -23,9 +28,24 @@ export class AttestationVerificationArgs {
 
   @Field(() => String, { description: PREDICATE_TYPE_DESCRIPTION })
   predicateType!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'CEL expressions over the verified statement (variables `statement`, `predicate`, `predicateType`, ' +
+      '`subject`), each of which must be true for an attestation to count, e.g. ' +
+      '`predicate.buildDefinition.externalParameters.workflow.ref == "refs/heads/main"`. Evaluated only ' +
+      'after signature, subject and predicate type pass; each failing one is a CONDITION_FAILED error ' +
+      `naming it. At most ${MAX_CONDITIONS}, each at most ${MAX_CONDITION_LENGTH} characters; no ` +
+      "comprehension inside another's body, and a comprehension's body uses only its own variables. " +
+      'A bad expression is INVALID_POLICY. See docs/attestations.md.',
+  })
+  conditions?: string[] | null;
 }
 
-/** The validated policy (INVALID_POLICY before any registry request). */
+/** The validated policy and conditions (INVALID_POLICY before any registry request). */
 export function attestationPolicy(args: AttestationVerificationArgs): Policy {
-  return toPolicy(args.policy);
+  const policy = toPolicy(args.policy);
+  compileConditions(args.conditions ?? []);
+  return policy;
 }

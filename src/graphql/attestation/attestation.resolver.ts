@@ -55,6 +55,7 @@ export class ImageAttestationResolver {
         policy,
         args.predicateType,
         undefined,
+        args.conditions ?? [],
       ),
     );
   }
@@ -90,7 +91,14 @@ export class PlatformManifestAttestationResolver {
     const view = manifest.view;
     const index = view.kind === 'index-entry' ? view.index : undefined;
     return AttestationVerification.from(
-      await ctx.attestations.verify(view.repo, manifest.digest, policy, args.predicateType, index),
+      await ctx.attestations.verify(
+        view.repo,
+        manifest.digest,
+        policy,
+        args.predicateType,
+        index,
+        args.conditions ?? [],
+      ),
     );
   }
 }

@@ -1,0 +1,3 @@
+export { compileConditions, CONDITION_VARIABLES, type CompiledCondition } from './compile-conditions.js';
+export { evaluateConditions } from './evaluate-conditions.js';
+export * from './limits.js';
