@@ -5,6 +5,8 @@ import { parseVerifyRequest, type VerifyRequest } from './verify-request.js';
 export interface VerifyAttestationRequest extends Omit<VerifyRequest, 'findSignedIndex'> {
   /** cosign `--type`: a short name or a predicate type URI (resolved by the service). */
   readonly predicateType: string;
+  /** CEL conditions over the verified statement (docs/attestations.md); checked by the service. */
+  readonly conditions: readonly string[];
 }
 
 /**
@@ -16,11 +18,20 @@ export function parseVerifyAttestationRequest(body: unknown): VerifyAttestationR
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidParam('body', 'must be a JSON object with "image", "predicateType" and "policy"');
   }
-  const { predicateType, ...rest } = body as Record<string, unknown>;
+  const { predicateType, conditions, ...rest } = body as Record<string, unknown>;
   if (typeof predicateType !== 'string' || predicateType === '') {
     throw invalidParam('predicateType', 'required: a cosign --type short name or a predicate type URI');
   }
   if ('findSignedIndex' in rest) throw invalidParam('findSignedIndex', 'unknown field');
   const { findSignedIndex: _unused, ...request } = parseVerifyRequest(rest);
-  return { ...request, predicateType };
+  return { ...request, predicateType, conditions: conditionsOf(conditions) };
+}
+
+/** Absent or null is none; otherwise an array of strings (their content is checked by compileConditions). */
+function conditionsOf(value: unknown): readonly string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw invalidParam('conditions', 'must be an array of CEL expressions (strings)');
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compileConditions } from '../attestations/conditions/index.js';
 import type { AttestationVerificationOutcome } from '../services/attestation-service.js';
-import { validatePolicy } from '../verification/index.js';
+import { PolicyError, validatePolicy } from '../verification/index.js';
 import { attestationVerificationJson } from './attestation-views.js';
 import { RestProblem, sendJson } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
@@ -21,6 +22,7 @@ export async function handleVerifyAttestation(
   const request = parseVerifyAttestationRequest(await readJsonBody(req, bodyTimeoutMs));
   const ref = services.images.parseReference(request.image);
   const policy = validatePolicy(request.policy);
+  checkConditions(request.conditions);
   let outcome: AttestationVerificationOutcome;
   if (request.platform === undefined) {
     const manifest = await services.images.manifestOf(ref);
@@ -30,6 +32,7 @@ export async function handleVerifyAttestation(
       policy,
       request.predicateType,
       undefined,
+      request.conditions,
     );
   } else {
     const view = await services.images.manifestForPlatform(ref, request.platform);
@@ -44,7 +47,30 @@ export async function handleVerifyAttestation(
     }
     const digest = view.kind === 'index-entry' ? view.descriptor.digest : view.fetched.digest;
     const index = view.kind === 'index-entry' ? view.index : undefined;
-    outcome = await services.attestations.verify(view.repo, digest, policy, request.predicateType, index);
+    outcome = await services.attestations.verify(
+      view.repo,
+      digest,
+      policy,
+      request.predicateType,
+      index,
+      request.conditions,
+    );
   }
   sendJson(res, 200, attestationVerificationJson(ref.toString(), outcome));
+}
+
+/** INVALID_POLICY before any registry request, naming `conditions` (they sit beside the policy here). */
+function checkConditions(conditions: readonly string[]): void {
+  try {
+    compileConditions(conditions);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    throw new RestProblem({
+      status: 400,
+      title: 'Bad Request',
+      detail: error.message,
+      code: 'INVALID_POLICY',
+      invalidParams: [{ name: 'conditions', reason: error.message }],
+    });
+  }
 }

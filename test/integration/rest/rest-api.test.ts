@@ -249,6 +249,48 @@ describe('REST facade', () => {
       });
     });
 
+    it('applies CEL conditions to the verified statement, naming the one that fails', async () => {
+      const holds = 'predicateType == "https://slsa.dev/provenance/v1"';
+      const fails = 'predicateType.endsWith("/v0.2")';
+      const ok = await verifyAttestation({
+        image: walkthrough.indexRef,
+        predicateType: 'slsaprovenance1',
+        policy: WALKTHROUGH_POLICY,
+        conditions: [holds],
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ verified: true, status: 'VERIFIED' });
+      const failed = await verifyAttestation({
+        image: walkthrough.indexRef,
+        predicateType: 'slsaprovenance1',
+        policy: WALKTHROUGH_POLICY,
+        conditions: [holds, fails],
+      });
+      expect(failed.status).toBe(200);
+      expect(failed.body).toMatchObject({
+        verified: false,
+        status: 'FAILED',
+        attestations: [
+          {
+            verified: false,
+            errors: [{ code: 'CONDITION_FAILED', message: `condition ${JSON.stringify(fails)} is false` }],
+          },
+        ],
+      });
+    });
+
+    it('answers 400 INVALID_POLICY naming conditions for one that does not parse', async () => {
+      const response = await verifyAttestation({
+        image: walkthrough.indexRef,
+        predicateType: 'slsaprovenance1',
+        policy: WALKTHROUGH_POLICY,
+        conditions: ['predicate.('],
+      });
+      expect(response.status).toBe(400);
+      expect(problem(response).code).toBe('INVALID_POLICY');
+      expect(fieldOf(response)).toBe('conditions');
+    });
+
     it('answers 400 naming predicateType when it is missing, before any registry request', async () => {
       const response = await verifyAttestation({ image: walkthrough.indexRef, policy: WALKTHROUGH_POLICY });
       expect(response.status).toBe(400);
