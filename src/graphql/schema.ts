@@ -1,6 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ImageAttestationResolver, PlatformManifestAttestationResolver } from './attestation/index.js';
+import {
+  AttestationProvenanceResolver,
+  ImageAttestationResolver,
+  PlatformManifestAttestationResolver,
+} from './attestation/index.js';
 import { ImageResolver } from './image/index.js';
 import { PlatformManifestResolver } from './manifest/index.js';
 import { ImageVerificationResolver, PlatformManifestVerificationResolver } from './verification/index.js';
@@ -13,6 +17,7 @@ const RESOLVERS = [
   PlatformManifestVerificationResolver,
   ImageAttestationResolver,
   PlatformManifestAttestationResolver,
+  AttestationProvenanceResolver,
 ] as const;
 
 /**

@@ -92,6 +92,35 @@ describe('attestationVerification(conditions)', () => {
     expect(reply.data?.image.attestationVerification).toMatchObject({ verified: true, status: 'VERIFIED' });
   });
 
+  it('the attestation shows its SLSA provenance as typed fields', async () => {
+    const reply = await h.service.graphql<{
+      image: { attestations: { predicateType: string; provenance: Record<string, unknown> | null }[] };
+    }>(
+      `query($ref: String!) { image(ref: $ref) { attestations {
+         predicateType
+         provenance { slsaVersion builderId buildType sourceRepository sourceRef sourceDigest workflow trigger invocationId }
+       } } }`,
+      { ref: ref(image.digest) },
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?.image.attestations).toEqual([
+      {
+        predicateType: SLSA_PROVENANCE_V1,
+        provenance: {
+          slsaVersion: 'v1',
+          builderId: null,
+          buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+          sourceRepository: 'https://github.com/acme/app',
+          sourceRef: 'refs/heads/main',
+          sourceDigest: null,
+          workflow: null,
+          trigger: null,
+          invocationId: null,
+        },
+      },
+    ]);
+  });
+
   it('a bad expression is INVALID_POLICY before any registry request', async () => {
     // A registry nobody listens on: reaching it would be a registry error, not INVALID_POLICY.
     const nowhere = `127.0.0.1:9/${REPO}@${image.digest}`;

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_PROVENANCE_FIELD_LENGTH,
+  slsaProvenanceOf,
+  SLSA_PROVENANCE_V02,
+  SLSA_PROVENANCE_V1,
+} from './index.js';
+
+const statement = (predicateType: string, predicate: unknown) => ({
+  _type: 'https://in-toto.io/Statement/v1',
+  subject: [],
+  predicateType,
+  predicate,
+});
+
+describe('SLSA provenance view', () => {
+  it('reads the real GitHub artifact attestation (v1, actions/attest-build-provenance)', () => {
+    const bundle = JSON.parse(
+      readFileSync('test/conformance/github-artifact-attestation/valid-bundle.json', 'utf8'),
+    ) as { dsseEnvelope: { payload: string } };
+    const doc: unknown = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    expect(slsaProvenanceOf(doc)).toEqual({
+      slsaVersion: 'v1',
+      builderId:
+        'https://github.com/github/artifact-attestations-opa-provider/.github/workflows/docker.yaml@refs/pull/31/merge',
+      buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+      sourceRepository: 'https://github.com/github/artifact-attestations-opa-provider',
+      sourceRef: 'refs/pull/31/merge',
+      sourceDigest: 'f492e8cf01446c41f376aa07656dc4266f154739',
+      workflow: '.github/workflows/docker.yaml',
+      trigger: 'pull_request',
+      invocationId:
+        'https://github.com/github/artifact-attestations-opa-provider/actions/runs/14878267127/attempts/1',
+      startedOn: undefined,
+      finishedOn: undefined,
+    });
+  });
+
+  it('reads v1 in the shape of the spec, source from resolvedDependencies when no workflow parameters', () => {
+    const view = slsaProvenanceOf(
+      statement(SLSA_PROVENANCE_V1, {
+        buildDefinition: {
+          buildType: 'https://example.com/buildtypes/make/v1',
+          externalParameters: {},
+          resolvedDependencies: [
+            {
+              uri: 'git+https://github.com/octocat/hello-world@refs/heads/main',
+              digest: { gitCommit: 'c27d339ee6075c1f744c5d4b200f7901aad2c369' },
+            },
+          ],
+        },
+        runDetails: {
+          builder: { id: 'https://example.com/builder@v1' },
+          metadata: {
+            invocationId: 'run-42',
+            startedOn: '2023-01-01T12:34:56Z',
+            finishedOn: '2023-01-01T12:40:00Z',
+          },
+        },
+      }),
+    );
+    expect(view).toMatchObject({
+      slsaVersion: 'v1',
+      builderId: 'https://example.com/builder@v1',
+      sourceRepository: 'https://github.com/octocat/hello-world',
+      sourceRef: 'refs/heads/main',
+      sourceDigest: 'c27d339ee6075c1f744c5d4b200f7901aad2c369',
+      workflow: undefined,
+      invocationId: 'run-42',
+      startedOn: '2023-01-01T12:34:56Z',
+      finishedOn: '2023-01-01T12:40:00Z',
+    });
+  });
+
+  it('reads v0.2 in the shape of the spec’s example (configSource, entryPoint, metadata)', () => {
+    const view = slsaProvenanceOf(
+      statement(SLSA_PROVENANCE_V02, {
+        builder: { id: 'https://github.com/Attestations/GitHubHostedActions@v1' },
+        buildType: 'https://github.com/Attestations/GitHubActionsWorkflow@v1',
+        invocation: {
+          configSource: {
+            uri: 'git+https://github.com/curl/curl-docker@master',
+            digest: { sha1: 'd6525c840a62b398424a78d792f457477135d0cf' },
+            entryPoint: 'build.yaml:maketgz',
+          },
+          environment: { github_event_name: 'push' },
+        },
+        metadata: { buildInvocationId: 'inv-1', buildStartedOn: '2020-08-19T08:38:00Z' },
+        materials: [],
+      }),
+    );
+    expect(view).toEqual({
+      slsaVersion: 'v0.2',
+      builderId: 'https://github.com/Attestations/GitHubHostedActions@v1',
+      buildType: 'https://github.com/Attestations/GitHubActionsWorkflow@v1',
+      sourceRepository: 'https://github.com/curl/curl-docker',
+      sourceRef: 'master',
+      sourceDigest: 'd6525c840a62b398424a78d792f457477135d0cf',
+      workflow: 'build.yaml:maketgz',
+      trigger: 'push',
+      invocationId: 'inv-1',
+      startedOn: '2020-08-19T08:38:00Z',
+      finishedOn: undefined,
+    });
+  });
+
+  it('is undefined for other predicate types and never throws on malformed predicates', () => {
+    expect(slsaProvenanceOf(statement('https://spdx.dev/Document', {}))).toBeUndefined();
+    expect(slsaProvenanceOf(null)).toBeUndefined();
+    expect(slsaProvenanceOf('x')).toBeUndefined();
+    for (const predicate of [undefined, null, 7, [], { buildDefinition: [1], runDetails: 'x' }]) {
+      expect(slsaProvenanceOf(statement(SLSA_PROVENANCE_V1, predicate))).toMatchObject({
+        slsaVersion: 'v1',
+        builderId: undefined,
+        sourceRepository: undefined,
+      });
+    }
+  });
+
+  it('drops non-string and over-long fields rather than carrying them', () => {
+    const view = slsaProvenanceOf(
+      statement(SLSA_PROVENANCE_V1, {
+        buildDefinition: { buildType: 5 },
+        runDetails: { builder: { id: 'x'.repeat(MAX_PROVENANCE_FIELD_LENGTH + 1) } },
+      }),
+    );
+    expect(view).toMatchObject({ buildType: undefined, builderId: undefined });
+  });
+
+  it('does not take user@host for a ref separator', () => {
+    const view = slsaProvenanceOf(
+      statement(SLSA_PROVENANCE_V02, { invocation: { configSource: { uri: 'ssh://git@example.com/o/r' } } }),
+    );
+    expect(view).toMatchObject({ sourceRepository: 'ssh://git@example.com/o/r', sourceRef: undefined });
+  });
+});
