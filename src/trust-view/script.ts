@@ -107,8 +107,13 @@ function attestationNode(a) {
   const node = el('section', 'node kind-attestation');
   node.dataset.kind = 'attestation';
   const head = el('h2');
-  head.append(el('span', '', 'attestation'), el('span', 'pill', a.signed ? 'stored, signed' : 'stored'));
-  node.append(head, el('div', '', a.predicateType || 'no predicate type'), el('div', 'digest', 'found as ' + a.source + '; verify with verifyAttestations'));
+  // Listed as stored, not judged: "signed" only says a signature is attached. Checking it under the
+  // policy is attestationVerification(predicateType: …), which this page does not ask (yet).
+  head.append(el('span', '', 'attestation'), el('span', 'pill', a.signed ? 'signed, not checked here' : 'unsigned'));
+  const how = a.signed
+    ? 'found as ' + a.source + '; check it with attestationVerification(predicateType: "' + (a.predicateType || '') + '")'
+    : 'found as ' + a.source + '; unsigned statements are never verified';
+  node.append(head, el('div', '', a.predicateType || 'no predicate type'), el('div', 'digest', how));
   return node;
 }
 
