@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the real programs the test suite runs are installed: Debian's docker-registry (CNCF
 # distribution), redis-server, htpasswd and chromium. Runs as `npm test`'s pretest step, so the README's test
-# command works on a fresh machine with only Node and apt. Installs with apt-get when run as root;
+# command works on a fresh machine with only Node and apt; `npm run demo` runs it too, for docker-registry
+# alone (`bash scripts/test-deps.sh docker-registry`). Installs with apt-get when run as root;
 # otherwise prints the one command to run and fails, rather than letting tests fail obscurely later.
 set -euo pipefail
 
@@ -13,13 +14,18 @@ declare -A package_for=(
   [chromium]=chromium
 )
 
+# With arguments, only those programs are checked (`npm run demo` needs only docker-registry).
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=("${!package_for[@]}")
+
 missing=()
-for binary in "${!package_for[@]}"; do
+for binary in "${wanted[@]}"; do
+  [ -n "${package_for[$binary]:-}" ] || { echo "test-deps: unknown program $binary" >&2; exit 2; }
   command -v "$binary" >/dev/null 2>&1 || missing+=("${package_for[$binary]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "test-deps: installing ${missing[*]} (Debian packages the integration tests run for real)" >&2
+echo "test-deps: installing ${missing[*]} (Debian packages the tests and the demo run for real)" >&2
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
