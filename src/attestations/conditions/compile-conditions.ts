@@ -1,6 +1,11 @@
 import { parse } from '@bufbuild/cel';
 import { PolicyError } from '../../verification/index.js';
-import { MAX_CONDITION_LENGTH, MAX_CONDITION_NODES, MAX_CONDITIONS } from './limits.js';
+import {
+  MAX_CONDITION_COMPREHENSIONS,
+  MAX_CONDITION_LENGTH,
+  MAX_CONDITION_NODES,
+  MAX_CONDITIONS,
+} from './limits.js';
 
 /** CEL's syntax tree, as @bufbuild/cel's parser returns it (its spec package is not ours to import). */
 type Expr = ReturnType<typeof parse>['expr'];
@@ -26,10 +31,11 @@ export function compileConditions(texts: readonly string[]): readonly CompiledCo
   if (texts.length > MAX_CONDITIONS) {
     throw new PolicyError(`policy has ${texts.length} conditions, more than the ${MAX_CONDITIONS} allowed`);
   }
-  return texts.map(compileCondition);
+  const passes = { comprehensions: 0 };
+  return texts.map((text) => compileCondition(text, passes));
 }
 
-function compileCondition(text: string): CompiledCondition {
+function compileCondition(text: string, passes: { comprehensions: number }): CompiledCondition {
   if (text.trim() === '') throw new PolicyError('condition is empty');
   if (text.length > MAX_CONDITION_LENGTH) {
     throw new PolicyError(
@@ -43,7 +49,9 @@ function compileCondition(text: string): CompiledCondition {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PolicyError(`condition ${JSON.stringify(text)} does not parse: ${reason}`);
   }
-  const problem = checkTree(expr, new Set(CONDITION_VARIABLES), false, { nodes: 0 });
+  const count = { nodes: 0, comprehensions: passes.comprehensions };
+  const problem = checkTree(expr, new Set(CONDITION_VARIABLES), false, count);
+  passes.comprehensions = count.comprehensions;
   if (problem !== undefined) throw new PolicyError(`condition ${JSON.stringify(text)} ${problem}`);
   return { text, expr };
 }
@@ -53,7 +61,7 @@ function checkTree(
   expr: Expr,
   scope: ReadonlySet<string>,
   inBody: boolean,
-  count: { nodes: number },
+  count: { nodes: number; comprehensions: number },
 ): string | undefined {
   count.nodes += 1;
   if (count.nodes > MAX_CONDITION_NODES) return `has more than ${MAX_CONDITION_NODES} syntax nodes`;
@@ -88,6 +96,10 @@ function checkTree(
       );
     case 'comprehensionExpr': {
       if (inBody) return 'nests a comprehension inside another, which is not allowed (cost)';
+      count.comprehensions += 1;
+      if (count.comprehensions > MAX_CONDITION_COMPREHENSIONS) {
+        return `brings the policy's comprehensions over the ${MAX_CONDITION_COMPREHENSIONS} allowed (cost)`;
+      }
       const c = kind.value;
       const own = new Set([c.iterVar, c.iterVar2, c.accuVar].filter((v) => v !== ''));
       const outside = [c.iterRange, c.accuInit].filter((e): e is Expr => e !== undefined);

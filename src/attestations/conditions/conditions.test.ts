@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compileConditions,
   evaluateConditions,
+  MAX_CONDITION_COMPREHENSIONS,
   MAX_CONDITION_INPUT_BYTES,
   MAX_CONDITION_LENGTH,
   MAX_CONDITIONS,
@@ -74,7 +75,7 @@ describe('CEL conditions over a statement', () => {
   it('does not walk a statement larger than the input cap', () => {
     const huge = { ...statement, predicate: { blob: 'x'.repeat(MAX_CONDITION_INPUT_BYTES) } };
     expect(evaluate(['true'], huge)).toEqual([
-      { code: 'CONDITION_FAILED', message: expect.stringMatching(/^conditions not evaluated: .*1048576/) },
+      { code: 'CONDITION_FAILED', message: expect.stringMatching(/^conditions not evaluated: .*262144/) },
     ]);
   });
 
@@ -129,6 +130,17 @@ describe('condition checks before any registry work (INVALID_POLICY)', () => {
     refused(['subject.all(a, subject.all(b, a == b))'], /nests a comprehension|uses 'subject' inside/);
     refused(['[1, 2].all(a, [3].exists(b, a == b))'], /nests a comprehension inside another/);
     refused(['subject.exists(s, s in subject)'], /uses 'subject' inside a comprehension's body/);
+  });
+
+  it('refuses more comprehensions across the policy than the cap', () => {
+    const each = 'subject.exists(s, s.name == "a")';
+    expect(compileConditions(Array.from({ length: MAX_CONDITION_COMPREHENSIONS }, () => each))).toHaveLength(
+      MAX_CONDITION_COMPREHENSIONS,
+    );
+    refused(
+      Array.from({ length: MAX_CONDITION_COMPREHENSIONS + 1 }, () => each),
+      /comprehensions over the 8 allowed/,
+    );
   });
 
   it('accepts comprehensions one after another', () => {

@@ -87,9 +87,28 @@ describe('attestationVerification(conditions)', () => {
     ]);
   });
 
-  it('conditions are part of the verdict: the same query without them is VERIFIED again', async () => {
-    const reply = await verify([]);
-    expect(reply.data?.image.attestationVerification).toMatchObject({ verified: true, status: 'VERIFIED' });
+  it('conditions are part of the cached verdict’s key: other conditions are computed afresh, the same are reused', async () => {
+    const cachedOf = async (conditions: string[]) => {
+      const reply = await h.service.graphql<{
+        image: { attestationVerification: { status: string; cached: boolean } };
+      }>(
+        `query($ref: String!, $policy: PolicyInput!, $conditions: [String!]) {
+           image(ref: $ref) {
+             attestationVerification(policy: $policy, predicateType: "slsaprovenance1", conditions: $conditions) {
+               status cached
+             }
+           }
+         }`,
+        { ref: ref(image.digest), policy: POLICY, conditions },
+      );
+      return reply.data?.image.attestationVerification;
+    };
+    const other = 'size(subject) == 1';
+    expect(await cachedOf([other])).toEqual({ status: 'VERIFIED', cached: false });
+    expect(await cachedOf([other])).toEqual({ status: 'VERIFIED', cached: true });
+    expect(await cachedOf([other, ON_RELEASE])).toEqual({ status: 'FAILED', cached: false });
+    expect(await cachedOf([])).toEqual({ status: 'VERIFIED', cached: false });
+    expect(await cachedOf([])).toEqual({ status: 'VERIFIED', cached: true });
   });
 
   it('the attestation shows its SLSA provenance as typed fields', async () => {
