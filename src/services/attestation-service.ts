@@ -12,6 +12,7 @@ import {
 import type { VerificationCache } from '../cache/index.js';
 import type { DiscoveryLimits } from '../discovery/index.js';
 import { ImprimaturError } from '../errors/index.js';
+import { ConcurrencyGate } from '../registry/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
 import {
   compilePolicy,
@@ -21,7 +22,7 @@ import {
   type TrustRootSnapshot,
 } from '../verification/index.js';
 import type { Policy, VerificationErrorCode } from '../verification/types.js';
-import type { VerificationService } from './verification-service.js';
+import { VERIFICATIONS_IN_FLIGHT_PER_REQUEST, type VerificationService } from './verification-service.js';
 
 export interface AttestationServiceOptions {
   readonly registry: RegistryClient;
@@ -51,14 +52,42 @@ export type AttestationVerificationOutcome = AttestationDigestVerification & {
 export class AttestationService {
   private readonly discoveries = new Map<string, Promise<AttestationDiscoveryResult>>();
   private readonly verdicts = new Map<string, Promise<AttestationVerificationOutcome>>();
+  /**
+   * Attestation look-ups and verifications of this request under way at once, for the same reason
+   * and with the same number as signatures' (an index of 3000 entries asked for every entry's
+   * attestations must become a queue, not 3000 discoveries set going in one turn). Taken by the
+   * public entry points only, never by what they call, so a holder never waits for a slot held by
+   * another one waiting for it. A gate of its own: the signature service's slots are not taken here,
+   * so neither service can wait on the other's.
+   */
+  private readonly gate = new ConcurrencyGate(VERIFICATIONS_IN_FLIGHT_PER_REQUEST);
 
   constructor(private readonly options: AttestationServiceOptions) {}
+
+  /** Runs `work` holding one of this request's slots. */
+  private async inTurn<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.gate.enter(this.options.signal, what);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
 
   /**
    * Every attestation stored for `digest` (legacy `.att`, bundle referrers, and — when it was reached
    * through `index` — BuildKit's attestation manifests there), unverified.
    */
   attestationsOf(
+    repo: RepositoryRef,
+    digest: string,
+    index: FetchedManifest | undefined,
+  ): Promise<AttestationDiscoveryResult> {
+    return this.inTurn(`attestations of ${digest}`, () => this.discover(repo, digest, index));
+  }
+
+  /** {@link attestationsOf} without a slot, for what already holds one: at most once per key. */
+  private discover(
     repo: RepositoryRef,
     digest: string,
     index: FetchedManifest | undefined,
@@ -112,37 +141,51 @@ export class AttestationService {
     compilePolicy(policy); // INVALID_POLICY before any registry request
     const rules = { texts: conditions, compiled: compileConditions(conditions) };
     try {
-      const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index, rules);
-      if (own.verified || index?.manifest.kind !== 'index') return own;
-      if (!index.manifest.manifests.some((entry) => entry.digest === digest)) {
-        return own;
-      }
-      // An attestation stored with the index whose subjects list this digest is about this digest
-      // itself: it verifies it directly.
-      const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined, rules);
-      if (direct.verified) return direct;
-      const inherited = await this.verifyOwn(
-        repo,
-        index.digest,
-        index.digest,
-        policy,
-        wanted,
-        undefined,
-        rules,
+      return await this.inTurn(`attestation verification of ${digest}`, () =>
+        this.verifyInTurn(repo, digest, policy, wanted, index, rules),
       );
-      if (!inherited.verified) return own;
-      return {
-        ...inherited,
-        digest,
-        status: 'VERIFIED_VIA_INDEX',
-        inheritedFrom: index.digest,
-        // As fresh as the older of the two verdicts it rests on.
-        cached: own.cached || inherited.cached,
-        checkedAt: own.checkedAt < inherited.checkedAt ? own.checkedAt : inherited.checkedAt,
-      };
     } catch (error) {
       return failed(digest, wanted, error);
     }
+  }
+
+  /** {@link verify}'s work, holding a slot. */
+  private async verifyInTurn(
+    repo: RepositoryRef,
+    digest: string,
+    policy: Policy,
+    wanted: string,
+    index: FetchedManifest | undefined,
+    rules: ConditionSet,
+  ): Promise<AttestationVerificationOutcome> {
+    const own = await this.verifyOwn(repo, digest, digest, policy, wanted, index, rules);
+    if (own.verified || index?.manifest.kind !== 'index') return own;
+    if (!index.manifest.manifests.some((entry) => entry.digest === digest)) {
+      return own;
+    }
+    // An attestation stored with the index whose subjects list this digest is about this digest
+    // itself: it verifies it directly.
+    const direct = await this.verifyOwn(repo, index.digest, digest, policy, wanted, undefined, rules);
+    if (direct.verified) return direct;
+    const inherited = await this.verifyOwn(
+      repo,
+      index.digest,
+      index.digest,
+      policy,
+      wanted,
+      undefined,
+      rules,
+    );
+    if (!inherited.verified) return own;
+    return {
+      ...inherited,
+      digest,
+      status: 'VERIFIED_VIA_INDEX',
+      inheritedFrom: index.digest,
+      // As fresh as the older of the two verdicts it rests on.
+      cached: own.cached || inherited.cached,
+      checkedAt: own.checkedAt < inherited.checkedAt ? own.checkedAt : inherited.checkedAt,
+    };
   }
 
   /** The attestations stored for `storedFor`, verified as being about `subjectDigest`. */
@@ -168,7 +211,7 @@ export class AttestationService {
     if (pending === undefined) {
       const roots = trustRootsForPolicy(this.options.trustRoots, policy);
       const verify = () =>
-        this.attestationsOf(repo, storedFor, index).then((found) =>
+        this.discover(repo, storedFor, index).then((found) =>
           verifyAttestations(
             { ...found, subjectDigest },
             predicateType,
