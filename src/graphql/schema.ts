@@ -1,7 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import {
+  AttestationOpenVexResolver,
   AttestationProvenanceResolver,
+  AttestationVulnScanResolver,
   ImageAttestationResolver,
   PlatformManifestAttestationResolver,
 } from './attestation/index.js';
@@ -18,6 +20,8 @@ const RESOLVERS = [
   ImageAttestationResolver,
   PlatformManifestAttestationResolver,
   AttestationProvenanceResolver,
+  AttestationOpenVexResolver,
+  AttestationVulnScanResolver,
 ] as const;
 
 /**

@@ -2,3 +2,5 @@ export { Attestation, AttestationSource, AttestationSubject } from './attestatio
 export { AttestationOutcome, AttestationVerification } from './attestation-verification.type.js';
 export { ImageAttestationResolver, PlatformManifestAttestationResolver } from './attestation.resolver.js';
 export { AttestationProvenanceResolver, SlsaProvenance } from './provenance.type.js';
+export { AttestationOpenVexResolver, OpenVex, VexProduct, VexStatement, VexStatus } from './openvex.type.js';
+export { AttestationVulnScanResolver, VulnScan } from './vuln-scan.type.js';

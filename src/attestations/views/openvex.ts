@@ -1,0 +1,145 @@
+/**
+ * A typed view of an OpenVEX document (https://github.com/openvex/spec, v0.0.x and v0.2.0) carried as
+ * an in-toto predicate: which vulnerability, which products, what status and why. Read defensively
+ * from an untrusted statement: at most {@link MAX_VEX_STATEMENTS} statements and
+ * {@link MAX_VEX_LIST_ITEMS} products/aliases each are shown; a string missing, not a string or over
+ * {@link MAX_VEX_FIELD_LENGTH} characters is undefined; a statement without a known status or a
+ * vulnerability name is skipped. Nothing here throws.
+ */
+
+/** The predicate type cosign writes for `cosign attest --type openvex`. */
+export const OPENVEX_PREDICATE_TYPE = 'https://openvex.dev/ns';
+
+/** Most statements a view carries; `statementCount` tells how many the document has. */
+export const MAX_VEX_STATEMENTS = 1000;
+/** Most products (and aliases, and subcomponents per product) one statement carries. */
+export const MAX_VEX_LIST_ITEMS = 100;
+/** Longest string a view field carries; impact statements are prose, so this is wider than a URI. */
+export const MAX_VEX_FIELD_LENGTH = 4096;
+
+/** The four statuses of the OpenVEX spec (and of CISA's minimum requirements for VEX). */
+export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
+export type VexStatus = (typeof VEX_STATUSES)[number];
+
+export interface VexProduct {
+  /** The product's `@id` (usually a purl). */
+  readonly id: string;
+  readonly subcomponents: readonly string[];
+}
+
+export interface VexStatement {
+  /** `vulnerability.name` (v0.2) or the `vulnerability` string (v0.0.x), e.g. `CVE-2023-1234`. */
+  readonly vulnerability: string;
+  readonly aliases: readonly string[];
+  readonly status: VexStatus;
+  /** Why `not_affected` (e.g. `vulnerable_code_not_in_execute_path`). */
+  readonly justification: string | undefined;
+  readonly impactStatement: string | undefined;
+  readonly actionStatement: string | undefined;
+  readonly products: readonly VexProduct[];
+  readonly timestamp: string | undefined;
+}
+
+export interface OpenVex {
+  /** `@context` of the document, e.g. `https://openvex.dev/ns/v0.2.0`. */
+  readonly context: string | undefined;
+  readonly id: string | undefined;
+  readonly author: string | undefined;
+  readonly timestamp: string | undefined;
+  /** How many statements the document holds (may exceed those shown). */
+  readonly statementCount: number;
+  readonly statements: readonly VexStatement[];
+}
+
+/** True for `https://openvex.dev/ns` and its versioned forms (`https://openvex.dev/ns/v0.2.0`). */
+export function isOpenVexPredicateType(type: string | undefined): boolean {
+  return (
+    type !== undefined &&
+    (type === OPENVEX_PREDICATE_TYPE || /^https:\/\/openvex\.dev\/ns\/v\d+\.\d+\.\d+$/.test(type))
+  );
+}
+
+/** The OpenVEX view of a statement, or undefined when it is not OpenVEX or has no statement list. */
+export function openVexOf(statement: unknown): OpenVex | undefined {
+  if (!isOpenVexPredicateType(str(at(statement, 'predicateType')))) return undefined;
+  const predicate = at(statement, 'predicate');
+  const statements = at(predicate, 'statements');
+  if (!Array.isArray(statements)) return undefined;
+  const shown: VexStatement[] = [];
+  for (const entry of statements.slice(0, MAX_VEX_STATEMENTS)) {
+    const parsed = statementOf(entry);
+    if (parsed !== undefined) shown.push(parsed);
+  }
+  return {
+    context: str(at(predicate, '@context')),
+    id: str(at(predicate, '@id')),
+    author: str(at(predicate, 'author')),
+    timestamp: str(at(predicate, 'timestamp')),
+    statementCount: statements.length,
+    statements: shown,
+  };
+}
+
+function statementOf(entry: unknown): VexStatement | undefined {
+  const status = str(at(entry, 'status'));
+  if (!(VEX_STATUSES as readonly (string | undefined)[]).includes(status)) return undefined;
+  const vulnerability = at(entry, 'vulnerability');
+  // v0.2 has an object with name and aliases; v0.0.x a bare string.
+  const name = str(vulnerability) ?? str(at(vulnerability, 'name')) ?? str(at(vulnerability, '@id'));
+  if (name === undefined) return undefined;
+  return {
+    vulnerability: name,
+    aliases: strings(at(vulnerability, 'aliases')),
+    status: status as VexStatus,
+    justification: str(at(entry, 'justification')),
+    impactStatement: str(at(entry, 'impact_statement')),
+    actionStatement: str(at(entry, 'action_statement')),
+    products: products(at(entry, 'products')),
+    timestamp: str(at(entry, 'timestamp')),
+  };
+}
+
+/** v0.2 products are `{ "@id", subcomponents: [{ "@id" }] }`; v0.0.x products are bare strings. */
+function products(value: unknown): VexProduct[] {
+  if (!Array.isArray(value)) return [];
+  const out: VexProduct[] = [];
+  for (const product of value.slice(0, MAX_VEX_LIST_ITEMS)) {
+    const id = str(product) ?? str(at(product, '@id'));
+    if (id === undefined) continue;
+    const subcomponents = at(product, 'subcomponents');
+    out.push({
+      id,
+      subcomponents: Array.isArray(subcomponents)
+        ? strings(subcomponents.slice(0, MAX_VEX_LIST_ITEMS).map((s: unknown) => str(s) ?? at(s, '@id')))
+        : [],
+    });
+  }
+  return out;
+}
+
+function strings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const item of value.slice(0, MAX_VEX_LIST_ITEMS)) {
+    const s = str(item);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
+}
+
+/** The value at `path` in nested plain objects, or undefined (arrays and primitives end the walk). */
+function at(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_VEX_FIELD_LENGTH
+    ? value
+    : undefined;
+}
