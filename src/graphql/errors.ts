@@ -74,6 +74,8 @@ export enum ErrorCode {
 const PUBLIC_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
   ['INVALID_REFERENCE', ErrorCode.INVALID_REFERENCE],
   ['INVALID_POLICY', ErrorCode.INVALID_POLICY],
+  // A field argument we check ourselves (an SBOM page size or cursor): the caller's own input.
+  ['INVALID_ARGUMENT', ErrorCode.BAD_USER_INPUT],
   ['TOO_MANY_REFERENCES', ErrorCode.TOO_MANY_REFERENCES],
   ['TOO_MANY_REGISTRY_REQUESTS', ErrorCode.TOO_MANY_REGISTRY_REQUESTS],
   ['MANIFEST_UNKNOWN', ErrorCode.MANIFEST_UNKNOWN],

@@ -4,6 +4,7 @@ import {
   AttestationOpenVexResolver,
   AttestationProvenanceResolver,
   AttestationVulnScanResolver,
+  AttestationSbomResolver,
   ImageAttestationResolver,
   PlatformManifestAttestationResolver,
 } from './attestation/index.js';
@@ -22,6 +23,7 @@ const RESOLVERS = [
   AttestationProvenanceResolver,
   AttestationOpenVexResolver,
   AttestationVulnScanResolver,
+  AttestationSbomResolver,
 ] as const;
 
 /**

@@ -27,3 +27,23 @@ export {
   type VulnResultSummary,
   type VulnSeverityCount,
 } from './cosign-vuln.js';
+export {
+  CYCLONEDX_BOM,
+  MAX_COMPONENT_LICENSES,
+  MAX_SBOM_COMPONENTS,
+  MAX_SBOM_FIELD_LENGTH,
+  isSbomPredicateType,
+  sbomOf,
+  SPDX_DOCUMENT,
+  type Sbom,
+  type SbomComponent,
+  type SbomFormat,
+} from './sbom.js';
+export {
+  DEFAULT_SBOM_PAGE_SIZE,
+  MAX_NAME_FILTER_LENGTH,
+  MAX_SBOM_PAGE_SIZE,
+  sbomPage,
+  SbomPageError,
+  type SbomPage,
+} from './sbom-page.js';

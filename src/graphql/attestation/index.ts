@@ -4,3 +4,4 @@ export { ImageAttestationResolver, PlatformManifestAttestationResolver } from '.
 export { AttestationProvenanceResolver, SlsaProvenance } from './provenance.type.js';
 export { AttestationOpenVexResolver, OpenVex, VexProduct, VexStatement, VexStatus } from './openvex.type.js';
 export { AttestationVulnScanResolver, VulnScan } from './vuln-scan.type.js';
+export { AttestationSbomResolver, Sbom, SbomComponent, SbomComponentPage, SbomFormat } from './sbom.type.js';
