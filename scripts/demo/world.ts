@@ -7,8 +7,10 @@ import {
   type PushTarget,
 } from '../../test/support/registry/index.js';
 import {
+  inTotoStatement,
   pushBundleReferrer,
   pushLegacySignatures,
+  SLSA_PROVENANCE_V1,
   type GithubWorkflowClaims,
   type TestSigstore,
 } from '../../test/support/sigstore/index.js';
@@ -92,6 +94,23 @@ export async function pushDemoWorld(
     sigstore.signBundle({ imageDigest: index.digest, identity: publisher() }),
   );
 
+  // The build's SLSA v1 provenance in the shape GitHub's attest-build-provenance writes, signed by the
+  // same workflow identity and attached as a bundle referrer (as `cosign attest` v3 and `gh` do).
+  await pushBundleReferrer(
+    target,
+    'acme/widget',
+    index,
+    sigstore.signBundle({
+      imageDigest: index.digest,
+      identity: publisher(),
+      statement: inTotoStatement({
+        subjects: [index.digest],
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate: demoProvenance(),
+      }),
+    }),
+  );
+
   const unsigned = buildImage({ os: 'linux', architecture: 'amd64' }, 'oci');
   await pushImage(target, 'acme/unsigned', unsigned, 'latest');
 
@@ -114,5 +133,29 @@ export async function pushDemoWorld(
     platformRef: `${host}/acme/widget@${amd64.digest}`,
     unsignedRef: `${host}/acme/unsigned:latest`,
     strangerRef: `${host}/acme/forked:latest`,
+  };
+}
+
+/** SLSA v1 provenance of the demo's release build; the commit is {@link PUBLISHER_CLAIMS}' made-up one. */
+function demoProvenance(): unknown {
+  const repository = `https://github.com/${PUBLISHER.repository}`;
+  return {
+    buildDefinition: {
+      buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+      externalParameters: {
+        workflow: { ref: PUBLISHER_CLAIMS.workflowRef, repository, path: '.github/workflows/release.yml' },
+      },
+      internalParameters: { github: { event_name: PUBLISHER_CLAIMS.workflowTrigger } },
+      resolvedDependencies: [
+        {
+          uri: `git+${repository}@${PUBLISHER_CLAIMS.workflowRef}`,
+          digest: { gitCommit: PUBLISHER_CLAIMS.workflowSha },
+        },
+      ],
+    },
+    runDetails: {
+      builder: { id: `${repository}/.github/workflows/release.yml@${PUBLISHER_CLAIMS.workflowRef}` },
+      metadata: { invocationId: `${repository}/actions/runs/1/attempts/1` },
+    },
   };
 }

@@ -178,6 +178,7 @@ describe("the README's quick start, run as written", () => {
         WrongIssuer: '"code": "ISSUER_MISMATCH"',
         WrongIdentity: '"code": "IDENTITY_MISMATCH"',
         PlatformViaIndex: '"status": "VERIFIED_VIA_INDEX"',
+        ProvenanceOfIndex: '"sourceRef": "refs/tags/v1.2.3"',
       };
       await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(Object.keys(expected));
       const result = page.locator('section[aria-label="Result Window"]');

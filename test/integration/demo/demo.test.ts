@@ -115,6 +115,47 @@ describe('npm run demo', () => {
     ]);
   });
 
+  it("answers GraphiQL's ProvenanceOfIndex tab, as served, with the index's verified SLSA provenance", async () => {
+    const examples = await fetch(`http://127.0.0.1:${demo.port}/graphiql/examples.json`);
+    expect(examples.status).toBe(200);
+    const { tabs } = (await examples.json()) as {
+      tabs: { title: string; query: string; variables: Record<string, unknown> }[];
+    };
+    const tab = tabs.find((t) => t.title === 'ProvenanceOfIndex');
+    expect(tab).toBeDefined();
+    const res = await fetch(`http://127.0.0.1:${demo.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: tab?.query, variables: tab?.variables }),
+    });
+    type Reply = {
+      errors?: unknown;
+      data: {
+        image: {
+          attestationVerification: {
+            status: string;
+            verified: boolean;
+            attestations: { verified: boolean; attestation: { provenance: Record<string, unknown> } }[];
+          };
+        };
+      };
+    };
+    const reply = (await res.json()) as Reply;
+    expect(reply.errors).toBeUndefined();
+    const v = reply.data.image.attestationVerification;
+    expect({ status: v.status, verified: v.verified }).toEqual({ status: 'VERIFIED', verified: true });
+    expect(v.attestations).toHaveLength(1);
+    expect(v.attestations[0]?.verified).toBe(true);
+    expect(v.attestations[0]?.attestation.provenance).toMatchObject({
+      builderId: 'https://github.com/acme/widget/.github/workflows/release.yml@refs/tags/v1.2.3',
+      sourceRepository: 'https://github.com/acme/widget',
+      sourceRef: 'refs/tags/v1.2.3',
+      sourceDigest: '0123456789abcdef0123456789abcdef01234567',
+      workflow: '.github/workflows/release.yml',
+      trigger: 'push',
+    });
+  });
+
   it('stops cleanly on SIGINT: exit code 0, port closed, temporary directories removed', async () => {
     const tempDirs = /^ {2}Temp dirs {4}(.+)$/m.exec(demo.output())?.[1]?.split(', ') ?? [];
     expect(tempDirs).toHaveLength(2);
