@@ -64,16 +64,6 @@ export class AttestationService {
 
   constructor(private readonly options: AttestationServiceOptions) {}
 
-  /** Runs `work` holding one of this request's slots. */
-  private async inTurn<T>(what: string, work: () => Promise<T>): Promise<T> {
-    const release = await this.gate.enter(this.options.signal, what);
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
-
   /**
    * Every attestation stored for `digest` (legacy `.att`, bundle referrers, and — when it was reached
    * through `index` — BuildKit's attestation manifests there), unverified.
@@ -83,7 +73,9 @@ export class AttestationService {
     digest: string,
     index: FetchedManifest | undefined,
   ): Promise<AttestationDiscoveryResult> {
-    return this.inTurn(`attestations of ${digest}`, () => this.discover(repo, digest, index));
+    return this.gate.run(this.options.signal, `attestations of ${digest}`, () =>
+      this.discover(repo, digest, index),
+    );
   }
 
   /** {@link attestationsOf} without a slot, for what already holds one: at most once per key. */
@@ -141,7 +133,7 @@ export class AttestationService {
     compilePolicy(policy); // INVALID_POLICY before any registry request
     const rules = { texts: conditions, compiled: compileConditions(conditions) };
     try {
-      return await this.inTurn(`attestation verification of ${digest}`, () =>
+      return await this.gate.run(this.options.signal, `attestation verification of ${digest}`, () =>
         this.verifyInTurn(repo, digest, policy, wanted, index, rules),
       );
     } catch (error) {

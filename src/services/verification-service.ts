@@ -106,19 +106,13 @@ export class VerificationService {
 
   constructor(private readonly options: VerificationServiceOptions) {}
 
-  /** Runs `work` holding one of this request's slots (see {@link VERIFICATIONS_IN_FLIGHT_PER_REQUEST}). */
-  private async inTurn<T>(what: string, work: () => Promise<T>): Promise<T> {
-    const release = await this.gate.enter(this.options.signal, what);
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
-
   /** Every signature stored for `digest`, parsed but unverified. */
   async signaturesOf(repo: RepositoryRef, digest: string): Promise<DiscoveryResult> {
-    return this.inTurn(`signatures of ${digest}`, () => this.discovery(repo, digest).result);
+    return this.gate.run(
+      this.options.signal,
+      `signatures of ${digest}`,
+      () => this.discovery(repo, digest).result,
+    );
   }
 
   /**
@@ -271,9 +265,11 @@ export class VerificationService {
     options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
     this.rememberIndex(repo, manifest);
-    return this.inTurn(`verification of ${manifest.digest}`, () =>
-      this.verify(repo, manifest.digest, policy, options),
-    ).catch((error: unknown) => failed(manifest.digest, error));
+    return this.gate
+      .run(this.options.signal, `verification of ${manifest.digest}`, () =>
+        this.verify(repo, manifest.digest, policy, options),
+      )
+      .catch((error: unknown) => failed(manifest.digest, error));
   }
 
   /** {@link verifyViaIndex} with the same failure handling as {@link verifyManifest}. */
@@ -284,9 +280,11 @@ export class VerificationService {
     index: FetchedManifest,
     options: VerifyOptions = {},
   ): Promise<VerificationOutcome> {
-    return this.inTurn(`verification of ${digest}`, () =>
-      this.verifyViaIndex(repo, digest, policy, index, options),
-    ).catch((error: unknown) => failed(digest, error));
+    return this.gate
+      .run(this.options.signal, `verification of ${digest}`, () =>
+        this.verifyViaIndex(repo, digest, policy, index, options),
+      )
+      .catch((error: unknown) => failed(digest, error));
   }
 
   /** Records that `index` lists its entries, so later look-ups of a member can hint at it. */

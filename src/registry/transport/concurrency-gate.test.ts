@@ -72,6 +72,18 @@ describe('ConcurrencyGate', () => {
     expect(granted).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('run gives its slot back whether the work resolves or throws', async () => {
+    const gate = new ConcurrencyGate(1);
+    expect(await gate.run(undefined, 'first', () => Promise.resolve(42))).toBe(42);
+    expect(gate.inUse).toBe(0);
+    await expect(gate.run(undefined, 'second', () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
+    expect(gate.idle).toBe(true);
+    // A third caller is admitted at once: nothing was left holding the only slot.
+    expect(await gate.run(undefined, 'third', () => Promise.resolve('ok'))).toBe('ok');
+  });
+
   it('refuses a limit that would never admit anything', () => {
     expect(() => new ConcurrencyGate(0)).toThrow(RangeError);
   });

@@ -52,6 +52,16 @@ export class ConcurrencyGate {
     });
   }
 
+  /** Runs `work` holding a slot (see {@link enter}), and gives the slot back however it ends. */
+  async run<T>(signal: AbortSignal | undefined, what: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.enter(signal, what);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
   private grant(): Release {
     this.active += 1;
     let released = false;
