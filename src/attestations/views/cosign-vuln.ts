@@ -6,6 +6,7 @@
  * string missing, not a string or over {@link MAX_VULN_FIELD_LENGTH} characters is undefined, and at
  * most {@link MAX_VULN_FINDINGS_COUNTED} findings are counted. Nothing here throws.
  */
+import { at, isRecord, stringUpTo } from './untrusted-fields.js';
 
 export const COSIGN_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 
@@ -46,7 +47,7 @@ export interface CosignVuln {
 export function cosignVulnOf(statement: unknown): CosignVuln | undefined {
   if (str(at(statement, 'predicateType')) !== COSIGN_VULN_PREDICATE_TYPE) return undefined;
   const predicate = at(statement, 'predicate');
-  if (!isObject(predicate)) return undefined;
+  if (!isRecord(predicate)) return undefined;
   const scanner = at(predicate, 'scanner');
   const result = at(scanner, 'result');
   return {
@@ -111,23 +112,6 @@ class Counter {
   }
 }
 
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The value at `path` in nested plain objects, or undefined (arrays and primitives end the walk). */
-function at(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (!isObject(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' && value.length <= MAX_VULN_FIELD_LENGTH
-    ? value
-    : undefined;
+  return stringUpTo(value, MAX_VULN_FIELD_LENGTH);
 }

@@ -6,6 +6,7 @@
  * {@link MAX_VEX_FIELD_LENGTH} characters is undefined; a statement without a known status or a
  * vulnerability name is skipped. Nothing here throws.
  */
+import { at, stringUpTo } from './untrusted-fields.js';
 
 /** The predicate type cosign writes for `cosign attest --type openvex`. */
 export const OPENVEX_PREDICATE_TYPE = 'https://openvex.dev/ns';
@@ -127,19 +128,6 @@ function strings(value: unknown): string[] {
   return out;
 }
 
-/** The value at `path` in nested plain objects, or undefined (arrays and primitives end the walk). */
-function at(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' && value.length <= MAX_VEX_FIELD_LENGTH
-    ? value
-    : undefined;
+  return stringUpTo(value, MAX_VEX_FIELD_LENGTH);
 }

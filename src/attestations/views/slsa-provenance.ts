@@ -4,6 +4,7 @@
  * size-capped statement. A field that is missing, not a string or longer than
  * {@link MAX_PROVENANCE_FIELD_LENGTH} is undefined; nothing here throws on a malformed predicate.
  */
+import { at, stringUpTo } from './untrusted-fields.js';
 
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -105,19 +106,6 @@ function splitSourceUri(uri: string): { repository: string; ref: string | undefi
   return { repository: bare.slice(0, separator), ref: bare.slice(separator + 1) };
 }
 
-/** The value at `path` in nested plain objects, or undefined (arrays and primitives end the walk). */
-function at(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' && value.length <= MAX_PROVENANCE_FIELD_LENGTH
-    ? value
-    : undefined;
+  return stringUpTo(value, MAX_PROVENANCE_FIELD_LENGTH);
 }
