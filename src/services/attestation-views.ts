@@ -46,9 +46,12 @@ export function describeAttestation(attestation: DiscoveredAttestation): Attesta
     statementSize: statement?.bytes.length ?? 0,
     ...storage(attestation),
   };
-  // A getter, so a query that does not ask for the statement never parses it.
+  // A getter, so a query that does not ask for the statement never parses it; parsed at most once,
+  // however many fields read it (`statement`, `provenance`, `openVex`, `vulnScan` each do). Readers
+  // share the parsed value and must not change it.
+  let parsed: { readonly json: unknown } | undefined;
   return Object.defineProperty(view, 'statement', {
-    get: () => statementJson(statement),
+    get: () => (parsed ??= { json: statementJson(statement) }).json,
     enumerable: true,
   }) as typeof view & { readonly statement: unknown };
 }
