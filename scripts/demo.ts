@@ -4,8 +4,8 @@
  *
  * 1. Debian's `docker-registry` on a random loopback port (temporary storage).
  * 2. A private test Sigstore (test/support/sigstore) signs a multi-platform index in both cosign
- *    formats, with a signed SLSA provenance attestation, plus an unsigned image and one signed by
- *    another identity (scripts/demo/world.ts).
+ *    formats, with signed SLSA provenance and OpenVEX attestations and a signed SPDX SBOM of one
+ *    platform, plus an unsigned image and one signed by another identity (scripts/demo/world.ts).
  * 3. The service, in this process, trusting exactly that test Sigstore (its trusted_root.json written
  *    to a temporary directory, as an operator would configure IMPRIMATUR_TRUSTED_ROOT), on 127.0.0.1
  *    port 4000 or PORT.

@@ -32,14 +32,17 @@ export function guideText(input: GuideInput): string {
     'The world:',
     `  ${input.world.indexTag}  multi-platform index (4 platforms), signed twice by`,
     `      ${PUBLISHER.san}`,
-    '      issuer https://token.actions.githubusercontent.com: a legacy .sig tag and a bundle referrer',
+    '      issuer https://token.actions.githubusercontent.com: a legacy .sig tag and a bundle referrer;',
+    '      with signed attestations by the same workflow: SLSA provenance and OpenVEX (bundle referrers)',
     `  ${input.world.platformRef}`,
-    '      its linux/amd64 manifest: listed by the signed index, no signature of its own',
+    `      its ${input.world.platform} manifest: listed by the signed index, no signature of its own;`,
+    '      a signed SPDX SBOM of its 72 npm packages (a cosign .att tag)',
     `  ${input.world.unsignedRef}  nobody signed it`,
     `  ${input.world.strangerRef}  signed, by someone else: ${STRANGER_SAN}`,
     '',
-    'GraphiQL opens with a tab per outcome about this world. The queries the demo ran, to paste (swap in',
-    'the other references to see them judged too):',
+    'GraphiQL opens with a tab per outcome about this world, then tabs for its attestations: provenance,',
+    'SBOM components, VEX statements, and CEL conditions on the provenance (one holds, one fails).',
+    'The queries the demo ran, to paste (swap in the other references to see them judged too):',
   ];
   input.queries.forEach((query, i) => {
     lines.push('', `# ${i + 1}. ${query.name}: ${query.expect}`, query.text);

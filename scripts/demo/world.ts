@@ -9,11 +9,14 @@ import {
 import {
   inTotoStatement,
   pushBundleReferrer,
+  pushLegacyAttestations,
   pushLegacySignatures,
   SLSA_PROVENANCE_V1,
   type GithubWorkflowClaims,
   type TestSigstore,
 } from '../../test/support/sigstore/index.js';
+import { demoSbom, SPDX_PREDICATE_TYPE } from './sbom.js';
+import { demoVex, indexPurl, OPENVEX_PREDICATE_TYPE } from './vex.js';
 
 /**
  * The demo's small signed world, pushed into a fresh registry. Every artifact is built by the test
@@ -48,8 +51,13 @@ export interface DemoWorld {
   /** `host/acme/widget@sha256:…`: the signed index, by digest. */
   readonly indexRef: string;
   readonly indexDigest: string;
-  /** `host/acme/widget@sha256:…` of linux/amd64: listed by the index, no signature of its own. */
+  /**
+   * `host/acme/widget@sha256:…` of linux/amd64: listed by the index, no signature of its own, but
+   * with its own signed SPDX SBOM attestation.
+   */
   readonly platformRef: string;
+  /** The platform of {@link platformRef}. */
+  readonly platform: 'linux/amd64';
   /** `host/acme/unsigned:latest`: nobody signed it. */
   readonly unsignedRef: string;
   /** `host/acme/forked:latest`: signed, but by {@link STRANGER_SAN}. */
@@ -60,7 +68,9 @@ export interface DemoWorld {
  * Pushes the world into the registry at `registryUrl` (`host` is how references name it).
  * The index is signed twice, as cosign v2 and v3 users meet it in the wild: a legacy `.sig` tag
  * signature and a Sigstore bundle attached as an OCI referrer, each with its own short-lived
- * certificate (keyless signing issues a fresh one per `cosign sign`).
+ * certificate (keyless signing issues a fresh one per `cosign sign`). Its attestations come in both
+ * cosign formats too: SLSA provenance and OpenVEX on the index as bundle referrers (cosign v3,
+ * `gh`), and the SBOM of linux/amd64 in that platform's legacy `.att` tag (cosign v2 `attest`).
  */
 export async function pushDemoWorld(
   sigstore: TestSigstore,
@@ -111,6 +121,39 @@ export async function pushDemoWorld(
     }),
   );
 
+  const amd64 = index.images[0];
+  if (amd64 === undefined) throw new Error('demo index has no platform manifests');
+
+  // The SBOM describes one platform's contents, so it is attested on that platform's digest, as
+  // `cosign attest --type spdxjson <image>@<platform digest>` (v2) stores it: a `.att` tag.
+  await pushLegacyAttestations(target, 'acme/widget', amd64.digest, [
+    sigstore.signLegacyAttestation({
+      identity: publisher(),
+      statement: inTotoStatement({
+        subjects: [amd64.digest],
+        predicateType: SPDX_PREDICATE_TYPE,
+        predicate: demoSbom(),
+      }),
+    }),
+  ]);
+
+  // What the publisher says about advisories against that SBOM's packages, about the whole index
+  // (the product the statements name), as `cosign attest --type openvex` (v3) attaches it.
+  await pushBundleReferrer(
+    target,
+    'acme/widget',
+    index,
+    sigstore.signBundle({
+      imageDigest: index.digest,
+      identity: publisher(),
+      statement: inTotoStatement({
+        subjects: [index.digest],
+        predicateType: OPENVEX_PREDICATE_TYPE,
+        predicate: demoVex(indexPurl(host, 'acme/widget', index.digest), new Date()),
+      }),
+    }),
+  );
+
   const unsigned = buildImage({ os: 'linux', architecture: 'amd64' }, 'oci');
   await pushImage(target, 'acme/unsigned', unsigned, 'latest');
 
@@ -124,13 +167,12 @@ export async function pushDemoWorld(
     sigstore.signBundle({ imageDigest: forked.digest, identity: stranger }),
   );
 
-  const amd64 = index.images[0];
-  if (amd64 === undefined) throw new Error('demo index has no platform manifests');
   return {
     indexTag: `${host}/acme/widget:1.2.3`,
     indexRef: `${host}/acme/widget@${index.digest}`,
     indexDigest: index.digest,
     platformRef: `${host}/acme/widget@${amd64.digest}`,
+    platform: 'linux/amd64',
     unsignedRef: `${host}/acme/unsigned:latest`,
     strangerRef: `${host}/acme/forked:latest`,
   };
