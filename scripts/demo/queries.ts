@@ -1,4 +1,5 @@
 import { exampleTabs, type ExampleTab } from '../../src/graphiql/index.js';
+import { attestationTabs } from './attestation-tabs.js';
 import { GITHUB_ISSUER, PUBLISHER, type DemoWorld } from './world.js';
 
 /**
@@ -76,49 +77,20 @@ export function curlCommand(graphqlUrl: string, query: DemoQuery): string {
   return `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${body}'`;
 }
 
-/** The index's signed SLSA provenance, verified like `cosign verify-attestation --type slsaprovenance1`. */
-export const PROVENANCE_OF_INDEX = `# The signed SLSA provenance of the index: who built it, from which source; VERIFIED.
-# Edit the variables below (image and policy); policy fields are cosign's verify-attestation flags.
-query ProvenanceOfIndex($ref: String!, $policy: PolicyInput!) {
-  image(ref: $ref) {
-    digest
-    attestationVerification(policy: $policy, predicateType: "slsaprovenance1") {
-      verified
-      status
-      errors { code message }
-      attestations {
-        verified
-        identity { subjectAlternativeName issuer }
-        attestation {
-          provenance { builderId buildType sourceRepository sourceRef sourceDigest workflow trigger invocationId }
-        }
-      }
-    }
-  }
-}
-`;
-
 /**
  * GraphiQL's preloaded tabs for the demo world: the walkthrough's five outcomes about these images,
- * then the provenance of the index.
+ * then its attestations (provenance, SBOM, VEX, CEL conditions; attestation-tabs.ts).
  */
 export function demoExampleTabs(world: DemoWorld): readonly ExampleTab[] {
-  const policy = {
-    certificateIdentityRegexp: PUBLISHER.identityRegexp,
-    certificateOidcIssuer: GITHUB_ISSUER,
-  };
   const walkthrough = exampleTabs({
     indexRef: world.indexRef,
     platformRef: world.platformRef,
-    platform: 'linux/amd64',
+    platform: world.platform,
     identityRegexp: PUBLISHER.identityRegexp,
     // One letter off, the mistake the walkthrough's WrongIdentity tab shows (triv for trivy).
     wrongIdentityRegexp: '^https://github.com/acme/widgets/',
     issuer: GITHUB_ISSUER,
     wrongIssuer: 'https://accounts.google.com',
   });
-  return [
-    ...walkthrough,
-    { title: 'ProvenanceOfIndex', query: PROVENANCE_OF_INDEX, variables: { ref: world.indexRef, policy } },
-  ];
+  return [...walkthrough, ...attestationTabs(world)];
 }

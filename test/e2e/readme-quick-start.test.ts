@@ -179,6 +179,10 @@ describe("the README's quick start, run as written", () => {
         WrongIdentity: '"code": "IDENTITY_MISMATCH"',
         PlatformViaIndex: '"status": "VERIFIED_VIA_INDEX"',
         ProvenanceOfIndex: '"sourceRef": "refs/tags/v1.2.3"',
+        SbomOfPlatform: '"purl": "pkg:npm/cookie@0.6.0"',
+        VexOfIndex: '"justification": "vulnerable_code_cannot_be_controlled_by_adversary"',
+        CelConditionPasses: '"status": "VERIFIED"',
+        CelConditionFails: '"code": "CONDITION_FAILED"',
       };
       await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(Object.keys(expected));
       const result = page.locator('section[aria-label="Result Window"]');

@@ -115,44 +115,143 @@ describe('npm run demo', () => {
     ]);
   });
 
-  it("answers GraphiQL's ProvenanceOfIndex tab, as served, with the index's verified SLSA provenance", async () => {
-    const examples = await fetch(`http://127.0.0.1:${demo.port}/graphiql/examples.json`);
-    expect(examples.status).toBe(200);
-    const { tabs } = (await examples.json()) as {
-      tabs: { title: string; query: string; variables: Record<string, unknown> }[];
-    };
-    const tab = tabs.find((t) => t.title === 'ProvenanceOfIndex');
-    expect(tab).toBeDefined();
-    const res = await fetch(`http://127.0.0.1:${demo.port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: tab?.query, variables: tab?.variables }),
+  describe("GraphiQL's tabs, as served, each run against the demo world", () => {
+    type Tab = { title: string; query: string; variables: Record<string, unknown> };
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let tabs: Tab[];
+
+    beforeAll(async () => {
+      const res = await fetch(`http://127.0.0.1:${demo.port}/graphiql/examples.json`);
+      expect(res.status).toBe(200);
+      ({ tabs } = (await res.json()) as { tabs: Tab[] });
     });
-    type Reply = {
-      errors?: unknown;
-      data: {
-        image: {
-          attestationVerification: {
-            status: string;
-            verified: boolean;
-            attestations: { verified: boolean; attestation: { provenance: Record<string, unknown> } }[];
-          };
-        };
-      };
+
+    /** Runs a tab exactly as GraphiQL would send it, with `overrides` merged into its variables. */
+    async function run(title: string, overrides: Record<string, unknown> = {}): Promise<Json> {
+      const tab = tabs.find((t) => t.title === title);
+      if (tab === undefined) throw new Error(`no tab ${title} in ${tabs.map((t) => t.title).join(', ')}`);
+      const res = await fetch(`http://127.0.0.1:${demo.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: tab.query, variables: { ...tab.variables, ...overrides } }),
+      });
+      expect(res.status).toBe(200);
+      const reply = (await res.json()) as { errors?: unknown; data: Json };
+      expect(reply.errors).toBeUndefined();
+      return reply.data;
+    }
+
+    // Each tab's answer, as its first comment line promises it; a tab without one here fails below.
+    const answers: Readonly<Record<string, (data: Json) => void>> = {
+      VerifyIndex: (data) => expect(data.image.verification.status).toBe('VERIFIED'),
+      VerifyPlatformDigest: (data) => expect(data.image.verification.status).toBe('UNSIGNED'),
+      WrongIssuer: (data) =>
+        expect(data.image.verification.errors.map((e: Json) => e.code)).toContain('ISSUER_MISMATCH'),
+      WrongIdentity: (data) =>
+        expect(data.image.verification.errors.map((e: Json) => e.code)).toContain('IDENTITY_MISMATCH'),
+      PlatformViaIndex: (data) => expect(data.image.platform.verification.status).toBe('VERIFIED_VIA_INDEX'),
+      ProvenanceOfIndex: (data) => {
+        const v = data.image.attestationVerification;
+        expect({ status: v.status, verified: v.verified }).toEqual({ status: 'VERIFIED', verified: true });
+        expect(v.attestations).toHaveLength(1);
+        expect(v.attestations[0].verified).toBe(true);
+        expect(v.attestations[0].attestation.provenance).toMatchObject({
+          builderId: 'https://github.com/acme/widget/.github/workflows/release.yml@refs/tags/v1.2.3',
+          sourceRepository: 'https://github.com/acme/widget',
+          sourceRef: 'refs/tags/v1.2.3',
+          sourceDigest: '0123456789abcdef0123456789abcdef01234567',
+          workflow: '.github/workflows/release.yml',
+          trigger: 'push',
+        });
+      },
+      SbomOfPlatform: (data) => {
+        const platform = data.image.platform;
+        expect(platform.attestationVerification).toMatchObject({ status: 'VERIFIED', verified: true });
+        expect(platform.attestations).toHaveLength(1);
+        expect(platform.attestations[0].source).toBe('LEGACY_TAG');
+        const sbom = platform.attestations[0].sbom;
+        expect(sbom).toMatchObject({ format: 'SPDX', specVersion: 'SPDX-2.3', componentCount: 72 });
+        // The tab filters on "cookie": the two cookie packages of express 4.19.2's tree, nothing else.
+        expect(sbom.components).toMatchObject({ totalCount: 2, hasNextPage: false });
+        expect(sbom.components.items).toEqual([
+          { name: 'cookie', version: '0.6.0', purl: 'pkg:npm/cookie@0.6.0', licenses: ['MIT'] },
+          {
+            name: 'cookie-signature',
+            version: '1.0.6',
+            purl: 'pkg:npm/cookie-signature@1.0.6',
+            licenses: ['MIT'],
+          },
+        ]);
+      },
+      VexOfIndex: (data) => {
+        expect(data.image.attestationVerification).toMatchObject({ status: 'VERIFIED', verified: true });
+        expect(data.image.attestations).toHaveLength(1);
+        const vex = data.image.attestations[0].openVex;
+        expect(vex.statementCount).toBe(4);
+        const byStatus = Object.fromEntries(vex.statements.map((s: Json) => [s.status, s]));
+        expect(Object.keys(byStatus).sort()).toEqual([
+          'AFFECTED',
+          'FIXED',
+          'NOT_AFFECTED',
+          'UNDER_INVESTIGATION',
+        ]);
+        expect(byStatus.NOT_AFFECTED).toMatchObject({
+          vulnerability: 'CVE-2024-47764',
+          justification: 'vulnerable_code_cannot_be_controlled_by_adversary',
+        });
+        expect(byStatus.AFFECTED.actionStatement).toMatch(/express 4\.20\.0/);
+        // Every statement names the index itself (a pkg:oci purl of its digest) and one npm package of the SBOM.
+        const index = /@(sha256:[0-9a-f]{64})$/.exec(tabs[0]?.variables.ref as string)?.[1] ?? '';
+        for (const statement of vex.statements) {
+          expect(statement.products).toHaveLength(1);
+          expect(statement.products[0].id).toContain(`pkg:oci/widget@${index.replace(':', '%3A')}?`);
+          expect(statement.products[0].subcomponents[0]).toMatch(/^pkg:npm\//);
+        }
+      },
+      CelConditionPasses: (data) => {
+        const v = data.image.attestationVerification;
+        expect({ status: v.status, verified: v.verified, errors: v.errors }).toEqual({
+          status: 'VERIFIED',
+          verified: true,
+          errors: [],
+        });
+        expect(v.attestations[0]).toMatchObject({ verified: true, errors: [] });
+      },
+      CelConditionFails: (data) => {
+        const v = data.image.attestationVerification;
+        expect({ status: v.status, verified: v.verified }).toEqual({ status: 'FAILED', verified: false });
+        // Only the condition that is false is named; the one that holds (builder id) is not.
+        const failed =
+          'condition "predicate.buildDefinition.externalParameters.workflow.ref == \\"refs/heads/main\\"" is false';
+        expect(v.attestations).toHaveLength(1);
+        expect(v.attestations[0].verified).toBe(false);
+        expect(v.attestations[0].errors).toEqual([{ code: 'CONDITION_FAILED', message: failed }]);
+        expect(v.errors.map((e: Json) => e.code)).toEqual(['NO_MATCHING_ATTESTATIONS', 'CONDITION_FAILED']);
+      },
     };
-    const reply = (await res.json()) as Reply;
-    expect(reply.errors).toBeUndefined();
-    const v = reply.data.image.attestationVerification;
-    expect({ status: v.status, verified: v.verified }).toEqual({ status: 'VERIFIED', verified: true });
-    expect(v.attestations).toHaveLength(1);
-    expect(v.attestations[0]?.verified).toBe(true);
-    expect(v.attestations[0]?.attestation.provenance).toMatchObject({
-      builderId: 'https://github.com/acme/widget/.github/workflows/release.yml@refs/tags/v1.2.3',
-      sourceRepository: 'https://github.com/acme/widget',
-      sourceRef: 'refs/tags/v1.2.3',
-      sourceDigest: '0123456789abcdef0123456789abcdef01234567',
-      workflow: '.github/workflows/release.yml',
-      trigger: 'push',
+
+    it('are the walkthrough five, then provenance, SBOM, VEX and the two CEL tabs, each with an answer here', () => {
+      expect(tabs.map((t) => t.title)).toEqual(Object.keys(answers));
+    });
+
+    it.each(Object.keys(answers))('%s answers as its comment says', async (title) => {
+      answers[title]?.(await run(title));
+    });
+
+    it('SbomOfPlatform pages all 72 components in document order: endCursor fetches the next page', async () => {
+      const page = async (after: string | null) =>
+        (await run('SbomOfPlatform', { nameContains: null, first: 40, after })).image.platform.attestations[0]
+          .sbom.components;
+      const first = await page(null);
+      expect(first).toMatchObject({ totalCount: 72, hasNextPage: true });
+      expect(first.items).toHaveLength(40);
+      const second = await page(first.endCursor);
+      expect(second).toMatchObject({ totalCount: 72, hasNextPage: false });
+      expect(second.items).toHaveLength(32);
+      const names = [...first.items, ...second.items].map((c: Json) => `${c.name}@${c.version}`);
+      expect(new Set(names).size).toBe(72);
+      expect(names[0]).toBe('widget@1.2.3');
+      expect(names).toContain('express@4.19.2');
     });
   });
 
