@@ -33,8 +33,9 @@ import { createTestSigstore } from '../test/support/sigstore/index.js';
 import { guideText } from './demo/guide.js';
 import { ensureGraphiQLBundle, isExecutable } from './demo/prerequisites.js';
 import { answeredStatus, outcomeLines, type DemoAnswer } from './demo/outcome.js';
-import { demoExampleTabs, demoQueries, type DemoQuery } from './demo/queries.js';
-import { pushDemoWorld } from './demo/world.js';
+import { ATTESTATION_TAB_STATUS, attestationTabs } from './demo/attestation-tabs.js';
+import { demoExampleTabs, demoQueries } from './demo/queries.js';
+import { pushDemoWorld, type DemoWorld } from './demo/world.js';
 
 /** How long stopping may take before the demo exits anyway (a wedged child must not hang the shell). */
 const STOP_TIMEOUT_MS = 10_000;
@@ -108,27 +109,43 @@ function demoConfig(registryHost: string, trustedRootPath: string, authDir: stri
   };
 }
 
+/** One example the demo runs before printing its guide: a printed query or a GraphiQL tab. */
+interface SelfCheck {
+  readonly name: string;
+  readonly text: string;
+  readonly variables?: Readonly<Record<string, unknown>>;
+  readonly expectedStatus: string;
+}
+
 /**
- * Runs each query over HTTP exactly as printed and prints what it answered as it goes; the guide is
- * only printed when all give the status they promise.
+ * Runs each query over HTTP exactly as printed (or served, for GraphiQL's tabs) and prints what it
+ * answered as it goes; the guide is only printed when all give the status they promise.
  */
-async function selfCheck(graphqlUrl: string, queries: readonly DemoQuery[]): Promise<void> {
-  console.log('demo: running the example queries against the demo world:');
-  for (const query of queries) {
+async function selfCheck(graphqlUrl: string, checks: readonly SelfCheck[]): Promise<void> {
+  for (const check of checks) {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: query.text }),
+      body: JSON.stringify({ query: check.text, variables: check.variables }),
     });
     const answer = (await res.json()) as DemoAnswer;
-    console.log(outcomeLines(query.name, answer).join('\n'));
+    console.log(outcomeLines(check.name, answer).join('\n'));
     const status = answeredStatus(answer);
-    if (status !== query.expectedStatus) {
+    if (status !== check.expectedStatus) {
       throw new Error(
-        `self-check: ${query.name} answered ${status ?? JSON.stringify(answer)}, expected ${query.expectedStatus}`,
+        `self-check: ${check.name} answered ${status ?? JSON.stringify(answer)}, expected ${check.expectedStatus}`,
       );
     }
   }
+}
+
+/** The attestation tabs GraphiQL serves, as self-checks; one without an expected status is a demo bug. */
+function attestationTabChecks(world: DemoWorld): SelfCheck[] {
+  return attestationTabs(world).map((tab) => {
+    const expectedStatus = ATTESTATION_TAB_STATUS[tab.title];
+    if (expectedStatus === undefined) throw new Error(`demo tab ${tab.title} has no expected status`);
+    return { name: tab.title, text: tab.query, variables: tab.variables, expectedStatus };
+  });
 }
 
 async function main(): Promise<void> {
@@ -174,7 +191,10 @@ async function main(): Promise<void> {
   const queries = demoQueries(world);
   // Also warms the service: the platform query's hint names an index only once the service has
   // seen that index, and query 1 (run first) is what shows it.
+  console.log('demo: running the example queries against the demo world:');
   await selfCheck(`${url}/graphql`, queries);
+  console.log("demo: and GraphiQL's attestation tabs (provenance, SBOM, VEX, CEL conditions):");
+  await selfCheck(`${url}/graphql`, attestationTabChecks(world));
 
   const tempDirs = [dir, dirname(registry.storageRoot)];
   console.log(

@@ -84,8 +84,17 @@ describe('npm run demo', () => {
     expect(out).toContain(
       'ISSUER_MISMATCH: expected issuer value "https://accounts.google.com", got "https://token.actions.githubusercontent.com"',
     );
+    // GraphiQL's attestation tabs run too, each with its verdict; the failing CEL condition is named.
+    for (const tab of ['ProvenanceOfIndex', 'SbomOfPlatform', 'VexOfIndex', 'CelConditionPasses']) {
+      expect(out).toMatch(new RegExp(`^ {2}${tab} → VERIFIED$`, 'm'));
+    }
+    expect(out).toMatch(
+      /^ {2}CelConditionFails → FAILED\n {6}NO_MATCHING_ATTESTATIONS: .*\n {6}CONDITION_FAILED: condition "predicate\.buildDefinition\.externalParameters\.workflow\.ref == \\"refs\/heads\/main\\"" is false$/m,
+    );
     // Printed before the guide: the outcomes are what the self-check saw, not a later re-run.
-    expect(out.indexOf('VerifyIndex → VERIFIED')).toBeLessThan(out.indexOf('imprimatur demo is running'));
+    const guide = out.indexOf('imprimatur demo is running');
+    expect(out.indexOf('VerifyIndex → VERIFIED')).toBeLessThan(guide);
+    expect(out.indexOf('CelConditionFails → FAILED')).toBeLessThan(guide);
   });
 
   it('answers the printed index query with VERIFIED and both signature formats', async () => {
