@@ -169,6 +169,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     discoveryLimits: {
       maxSignatures: config.verification.maxSignaturesPerDigest,
       maxPayloadBytes: config.registry.maxSignatureBytes,
+      maxAttestationBytes: config.registry.maxAttestationBytes,
     },
     membership,
     verifications: cache.verifications,

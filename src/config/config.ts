@@ -90,6 +90,12 @@ export interface RegistryConfig {
   /** Cap for one signature payload / bundle blob. `IMPRIMATUR_MAX_SIGNATURE_BYTES`, default 1 MiB. */
   readonly maxSignatureBytes: number;
   /**
+   * Cap for one attestation blob (`.att` layer, BuildKit statement layer, attestation bundle).
+   * `IMPRIMATUR_MAX_ATTESTATION_BYTES`, default 16 MiB: an SBOM of a large image is megabytes, a
+   * signature never is, so the two caps are apart. Parsing 14 MB of JSON takes ~0.2 s on one core.
+   */
+  readonly maxAttestationBytes: number;
+  /**
    * `IMPRIMATUR_REGISTRY_REFERRERS_FALLBACK_AHEAD`, default true (absent here: true). Ask for the
    * referrers tag fallback (`sha256-<hex>`) together with the referrers API instead of after its 404,
    * except on registries whose API answered before: one round trip less per cold verification on
@@ -198,6 +204,12 @@ export interface CacheConfig {
   readonly responsesMaxEntries: number;
   /** `IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES`: bound of the replayable answers in bytes. Default 16 MiB. */
   readonly responsesMaxBytes: number;
+  /**
+   * `IMPRIMATUR_CACHE_VIEWS_MAX_BYTES`: bound of the attestation views (SBOM, provenance, VEX, vuln
+   * scan) kept computed, by the size of the statements they were read from. Default 64 MiB; 0 keeps
+   * none (each request computes its own). Process-local, like verdicts.
+   */
+  readonly viewsMaxBytes: number;
   /**
    * `IMPRIMATUR_CACHE_LEASE_MS`: with Redis, a replica about to fetch a shared entry it missed takes
    * a lease on it for this long; other replicas wait (at most this long) for its result instead of
@@ -343,6 +355,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxRetryAfterMs: integer(env, 'IMPRIMATUR_REGISTRY_MAX_RETRY_AFTER_MS', 10_000, 0),
       maxManifestBytes: 4 * 1024 * 1024,
       maxSignatureBytes: integer(env, 'IMPRIMATUR_MAX_SIGNATURE_BYTES', 1024 * 1024, 1024),
+      maxAttestationBytes: integer(
+        env,
+        'IMPRIMATUR_MAX_ATTESTATION_BYTES',
+        16 * 1024 * 1024,
+        1024,
+        256 * 1024 * 1024,
+      ),
       referrersFallbackAhead: boolean(env, 'IMPRIMATUR_REGISTRY_REFERRERS_FALLBACK_AHEAD', true),
       maxRequestsPerRequest: integer(
         env,
@@ -392,6 +411,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: integer(env, 'IMPRIMATUR_CACHE_TIMEOUT_MS', 250, 1, 10_000),
       responsesMaxEntries: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES', 1_000, 0, 1_000_000),
       responsesMaxBytes: integer(env, 'IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES', 16 * 1024 * 1024, 64 * 1024),
+      viewsMaxBytes: integer(env, 'IMPRIMATUR_CACHE_VIEWS_MAX_BYTES', 64 * 1024 * 1024, 0),
       leaseMs: integer(env, 'IMPRIMATUR_CACHE_LEASE_MS', 5_000, 0, 60_000),
       leasePollMs: integer(env, 'IMPRIMATUR_CACHE_LEASE_POLL_MS', 10, 1, 1_000),
     },

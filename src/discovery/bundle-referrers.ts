@@ -1,6 +1,7 @@
 import { isSha256Digest, MAX_REFERRERS_PAGES, type Descriptor } from '../registry/index.js';
 import { mapBounded } from './bounded-concurrency.js';
 import {
+  attestationBytesCap,
   type DiscoveryContext,
   FETCH_CONCURRENCY,
   fetchPayload,
@@ -170,11 +171,18 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
         `layer media type ${quote(layer.mediaType)} is not a Sigstore bundle`,
       );
     }
-    const payload = await fetchPayload(context, layer);
+    // A referrer that says it holds an attestation (an SBOM can be megabytes) gets the attestation
+    // cap; only a hint, but a wrong one costs memory within that cap, never a verdict: the statement
+    // inside still decides what the bundle is.
+    const cap =
+      claimedRole === 'attestation'
+        ? { maxBytes: attestationBytesCap(context.limits), what: 'attestation bundle' }
+        : { maxBytes: context.limits.maxPayloadBytes, what: 'signature blob' };
+    const payload = await fetchPayload(context, layer, cap);
     if ('problem' in payload) return { role: claimedRole, ...payload };
     const contents = readSigstoreBundle(payload.bytes, {
       subjectDigest: context.subjectDigest,
-      maxBytes: context.limits.maxPayloadBytes,
+      maxBytes: cap.maxBytes,
     });
     return {
       // The signed statement, not the annotation beside it, says what the bundle is.

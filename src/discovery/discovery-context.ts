@@ -5,8 +5,19 @@ import type { BundleSignature, DiscoveredSignature, DiscoveryProblem } from './t
 export interface DiscoveryLimits {
   /** Most signature layers / bundle referrers read for one digest (cosign: 1000). */
   readonly maxSignatures: number;
-  /** Most bytes of one payload or bundle blob. */
+  /** Most bytes of one signature payload or bundle blob. */
   readonly maxPayloadBytes: number;
+  /**
+   * Most bytes of one attestation blob (an SBOM can be megabytes; a signature never is). Applies to
+   * bundle referrers that say they hold an attestation, `.att` layers and BuildKit statements.
+   * Undefined: {@link maxPayloadBytes}.
+   */
+  readonly maxAttestationBytes?: number;
+}
+
+/** The cap on one attestation blob under `limits`. */
+export function attestationBytesCap(limits: DiscoveryLimits): number {
+  return limits.maxAttestationBytes ?? limits.maxPayloadBytes;
 }
 
 /** Everything one look-up needs, passed down to each format's reader. */
@@ -56,26 +67,30 @@ export const FETCH_CONCURRENCY = 8;
 export async function fetchPayload(
   context: DiscoveryContext,
   layer: Descriptor,
+  cap: { readonly maxBytes: number; readonly what: string } = {
+    maxBytes: context.limits.maxPayloadBytes,
+    what: 'signature blob',
+  },
 ): Promise<{ readonly bytes: Uint8Array } | { readonly problem: DiscoveryProblem }> {
-  const { maxPayloadBytes } = context.limits;
-  if (layer.size > maxPayloadBytes) {
+  const { maxBytes, what } = cap;
+  if (layer.size > maxBytes) {
     return {
       problem: {
         code: 'PAYLOAD_TOO_LARGE',
-        message: `signature blob ${layer.digest} is ${layer.size} bytes, more than the ${maxPayloadBytes} allowed`,
+        message: `${what} ${layer.digest} is ${layer.size} bytes, more than the ${maxBytes} allowed`,
         source: layer.digest,
       },
     };
   }
   const bytes = await context.client.fetchBlob(context.repository, layer.digest, {
-    maxBytes: maxPayloadBytes,
+    maxBytes,
     signal: context.signal,
   });
   if (bytes.length !== layer.size) {
     return {
       problem: {
         code: 'DIGEST_MISMATCH',
-        message: `signature blob ${layer.digest} is ${bytes.length} bytes but its descriptor says ${layer.size}`,
+        message: `${what} ${layer.digest} is ${bytes.length} bytes but its descriptor says ${layer.size}`,
         source: layer.digest,
       },
     };

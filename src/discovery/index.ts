@@ -22,7 +22,12 @@ export {
 export type * from './types.js';
 // The building blocks attestation discovery (src/attestations/discovery) shares with signatures:
 // the same caps, the same failure rule, the same defensive JSON reading.
-export { type DiscoveryContext, FETCH_CONCURRENCY, fetchPayload } from './discovery-context.js';
+export {
+  attestationBytesCap,
+  type DiscoveryContext,
+  FETCH_CONCURRENCY,
+  fetchPayload,
+} from './discovery-context.js';
 export { mapBounded } from './bounded-concurrency.js';
 export { isNotFound, problemFromFailure } from './registry-failures.js';
 export { malformed } from './errors.js';

@@ -1,4 +1,5 @@
 import {
+  attestationBytesCap,
   type DiscoveryContext,
   type DiscoveryProblem,
   FETCH_CONCURRENCY,
@@ -26,7 +27,7 @@ import type { AttestationFindings, BuildKitAttestation } from './types.js';
  *
  * `index` is the (already fetched, digest-checked) index through which `context.subjectDigest` was
  * reached; without one there is nowhere to look. Bounded: at most `maxSignatures` attestation
- * manifests and as many statement layers in each, `maxPayloadBytes` per statement.
+ * manifests and as many statement layers in each, `maxAttestationBytes` per statement.
  */
 export async function discoverBuildKitAttestations(
   context: DiscoveryContext,
@@ -107,7 +108,8 @@ async function readStatementLayer(
         },
       };
     }
-    const payload = await fetchPayload(context, layer);
+    const maxBytes = attestationBytesCap(context.limits);
+    const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
     if ('problem' in payload) return payload;
     return {
       attestation: {
@@ -115,7 +117,7 @@ async function readStatementLayer(
         subjectDigest: context.subjectDigest,
         manifestDigest,
         layerDigest: layer.digest,
-        statement: parseStatement(payload.bytes, context.limits.maxPayloadBytes),
+        statement: parseStatement(payload.bytes, maxBytes),
         annotations: layer.annotations ?? {},
       },
     };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  attestationBytesCap,
   type DiscoveryContext,
   DiscoveryError,
   type DiscoveryLimits,
@@ -60,7 +61,7 @@ export async function discoverAttestations(
   const referrerProblems: DiscoveryProblem[] = [...referrers.attestationProblems];
   for (const referrer of referrers.attestations) {
     try {
-      fromReferrers.push(bundleAttestation(referrer, request.limits.maxPayloadBytes));
+      fromReferrers.push(bundleAttestation(referrer, attestationBytesCap(request.limits)));
     } catch (error) {
       referrerProblems.push(
         problemFromFailure(error, referrer.manifestDigest, `bundle referrer ${referrer.manifestDigest}`),

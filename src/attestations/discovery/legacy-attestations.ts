@@ -1,5 +1,6 @@
 import {
   ANNOTATION,
+  attestationBytesCap,
   type DiscoveryContext,
   type DiscoveryProblem,
   FETCH_CONCURRENCY,
@@ -85,10 +86,10 @@ async function readLayer(
     const timestamp = text(ANNOTATION.rfc3161Timestamp);
     const rekorBundle = bundle === undefined ? undefined : parseRekorBundleAnnotation(bundle);
     const rfc3161Timestamp = timestamp === undefined ? undefined : parseRfc3161TimestampAnnotation(timestamp);
-    const payload = await fetchPayload(context, layer);
+    const maxBytes = attestationBytesCap(context.limits);
+    const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
     if ('problem' in payload) return payload;
-    const { maxPayloadBytes } = context.limits;
-    const envelope = parseDsseEnvelope(payload.bytes, maxPayloadBytes);
+    const envelope = parseDsseEnvelope(payload.bytes, maxBytes);
     return {
       attestation: {
         kind: 'legacy-tag',
@@ -99,7 +100,7 @@ async function readLayer(
         // Another payload type is kept, not dropped: verification reports cosign's message for it.
         statement:
           envelope.payloadType === IN_TOTO_PAYLOAD_TYPE
-            ? parseStatement(envelope.payload, maxPayloadBytes)
+            ? parseStatement(envelope.payload, maxBytes)
             : undefined,
         certificatePem: text(ANNOTATION.certificate),
         chainPem: text(ANNOTATION.chain),

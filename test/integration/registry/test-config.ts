@@ -12,6 +12,7 @@ export function testRegistryConfig(
     maxRetryAfterMs: 2_000,
     maxManifestBytes: 4 * 1024 * 1024,
     maxSignatureBytes: 1024 * 1024,
+    maxAttestationBytes: 16 * 1024 * 1024,
     ...overrides,
   };
 }
