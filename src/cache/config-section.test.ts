@@ -16,6 +16,7 @@ describe('the cache section of the configuration', () => {
       timeoutMs: 250,
       responsesMaxEntries: 1_000,
       responsesMaxBytes: 16 * 1024 * 1024,
+      viewsMaxBytes: 64 * 1024 * 1024,
       leaseMs: 5_000,
       leasePollMs: 10,
     });
@@ -35,6 +36,7 @@ describe('the cache section of the configuration', () => {
       IMPRIMATUR_CACHE_TIMEOUT_MS: '100',
       IMPRIMATUR_CACHE_RESPONSES_MAX_ENTRIES: '0',
       IMPRIMATUR_CACHE_RESPONSES_MAX_BYTES: '131072',
+      IMPRIMATUR_CACHE_VIEWS_MAX_BYTES: '0',
       IMPRIMATUR_CACHE_LEASE_MS: '0',
       IMPRIMATUR_CACHE_LEASE_POLL_MS: '25',
     }).cache;
@@ -51,6 +53,7 @@ describe('the cache section of the configuration', () => {
       timeoutMs: 100,
       responsesMaxEntries: 0,
       responsesMaxBytes: 131_072,
+      viewsMaxBytes: 0,
       leaseMs: 0,
       leasePollMs: 25,
     });

@@ -1,8 +1,9 @@
-import type { VerificationCache } from '../cache/index.js';
+import type { VerificationCache, ViewCache } from '../cache/index.js';
 import type { DiscoveryLimits } from '../discovery/index.js';
 import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
 import type { IndexMembership } from '../services/index-membership.js';
+import { AttestationContentService } from '../services/attestation-content.js';
 import { AttestationService } from '../services/attestation-service.js';
 import { VerificationService } from '../services/verification-service.js';
 import type { TrustRootSet } from '../verification/index.js';
@@ -12,6 +13,8 @@ export interface GraphQLContext {
   readonly images: ImageService;
   readonly verification: VerificationService;
   readonly attestations: AttestationService;
+  /** Typed views of attestation statements (SBOM, provenance, VEX, vuln scan). */
+  readonly attestationContent: AttestationContentService;
 }
 
 /** Long-lived dependencies the per-request context is built from. */
@@ -25,6 +28,8 @@ export interface ContextDependencies {
   readonly membership: IndexMembership;
   /** Process-wide verdict cache; without it verdicts live only as long as one request. */
   readonly verifications?: VerificationCache;
+  /** Process-wide attestation views by digest; without it views live only as long as one request. */
+  readonly views?: ViewCache;
   /** Bound of the opt-in tag scan behind `findSignedIndex` (`IMPRIMATUR_HINT_SCAN_MAX_TAGS`). */
   readonly hintScanMaxTags?: number;
 }
@@ -55,5 +60,6 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
       cache: deps.verifications,
       signal,
     }),
+    attestationContent: new AttestationContentService(deps.views),
   };
 }

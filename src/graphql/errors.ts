@@ -41,6 +41,8 @@ export enum ErrorCode {
   REQUEST_ABORTED = 'REQUEST_ABORTED',
   /** The request ran past `IMPRIMATUR_REQUEST_DEADLINE_MS`; its registry work was cancelled. */
   REQUEST_DEADLINE_EXCEEDED = 'REQUEST_DEADLINE_EXCEEDED',
+  /** An attestation's predicate has a typed view's type (SPDX, CycloneDX, OpenVEX, …) but cannot be read as one. */
+  MALFORMED_PREDICATE = 'MALFORMED_PREDICATE',
 
   // The document itself is over a limit (src/security/query-limits.ts); HTTP 400, nothing ran.
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
@@ -74,6 +76,7 @@ export enum ErrorCode {
 const PUBLIC_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
   ['INVALID_REFERENCE', ErrorCode.INVALID_REFERENCE],
   ['INVALID_POLICY', ErrorCode.INVALID_POLICY],
+  ['MALFORMED_PREDICATE', ErrorCode.MALFORMED_PREDICATE],
   // A field argument we check ourselves (an SBOM page size or cursor): the caller's own input.
   ['INVALID_ARGUMENT', ErrorCode.BAD_USER_INPUT],
   ['TOO_MANY_REFERENCES', ErrorCode.TOO_MANY_REFERENCES],

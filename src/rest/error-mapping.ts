@@ -31,6 +31,8 @@ const STATUS_BY_CODE: ReadonlyMap<string, { status: number; title: string }> = n
   ['UNSUPPORTED_MEDIA_TYPE', { status: 502, title: 'Bad Gateway' }],
   ['INVALID_MANIFEST', { status: 502, title: 'Bad Gateway' }],
   ['TOO_MANY_REGISTRY_REQUESTS', { status: 502, title: 'Bad Gateway' }],
+  // Stored content of the predicate's type that is not a document of it: the registry's content, as above.
+  ['MALFORMED_PREDICATE', { status: 502, title: 'Bad Gateway' }],
   // The request's own deadline (IMPRIMATUR_REQUEST_DEADLINE_MS) ran out while registries were slow.
   ['REGISTRY_ABORTED', { status: 504, title: 'Gateway Timeout' }],
   // The outbound policy refuses that registry host (SSRF protection): the service will not go there.

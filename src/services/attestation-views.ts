@@ -25,6 +25,11 @@ export interface AttestationView {
   readonly statementSize: number;
   /** The statement as JSON, or undefined above {@link STATEMENT_JSON_MAX_BYTES}. Parsed when read. */
   readonly statement: unknown;
+  /**
+   * The whole statement as JSON whatever its size (within the attestation blob cap), or undefined
+   * when it is not JSON: what the typed views read. Parsed when read, at most once.
+   */
+  readonly content: unknown;
   /** Certificate, log entry and timestamps of a signed attestation (undefined for BuildKit's). */
   readonly signing: Pick<SignatureView, 'certificate' | 'transparencyLog' | 'timestamps'> | undefined;
 }
@@ -46,14 +51,18 @@ export function describeAttestation(attestation: DiscoveredAttestation): Attesta
     statementSize: statement?.bytes.length ?? 0,
     ...storage(attestation),
   };
-  // A getter, so a query that does not ask for the statement never parses it; parsed at most once,
-  // however many fields read it (`statement`, `provenance`, `openVex`, `vulnScan` each do). Readers
-  // share the parsed value and must not change it.
+  // Getters, so a query that does not ask for the statement never parses it; parsed at most once,
+  // however many fields read it (`statement` and each typed view). Readers share the parsed value
+  // and must not change it.
   let parsed: { readonly json: unknown } | undefined;
-  return Object.defineProperty(view, 'statement', {
-    get: () => (parsed ??= { json: statementJson(statement) }).json,
-    enumerable: true,
-  }) as typeof view & { readonly statement: unknown };
+  const content = () => (parsed ??= { json: statementJson(statement) }).json;
+  return Object.defineProperties(view, {
+    content: { get: content, enumerable: false },
+    statement: {
+      get: () => (view.statementSize > STATEMENT_JSON_MAX_BYTES ? undefined : content()),
+      enumerable: true,
+    },
+  }) as typeof view & { readonly statement: unknown; readonly content: unknown };
 }
 
 function storage(
@@ -82,7 +91,7 @@ function storage(
 }
 
 function statementJson(statement: InTotoStatement | undefined): unknown {
-  if (statement === undefined || statement.bytes.length > STATEMENT_JSON_MAX_BYTES) return undefined;
+  if (statement === undefined) return undefined;
   try {
     // Already parsed once under discovery's depth cap, so this cannot recurse without bound.
     return JSON.parse(Buffer.from(statement.bytes).toString('utf8')) as unknown;

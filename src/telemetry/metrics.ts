@@ -82,6 +82,13 @@ export class TelemetryMetrics {
     registers: [this.registry],
   });
 
+  readonly attestationViews = new Counter({
+    name: 'imprimatur_attestation_views_total',
+    help: 'Typed attestation views asked for, by view (sbom, provenance, openVex, vulnScan) and how they were answered (computed: the statement was read; cached: computed by an earlier request).',
+    labelNames: ['view', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly cacheLookups = new Counter({
     name: 'imprimatur_cache_lookups_total',
     help: 'Cache look-ups, by cache namespace and result (hit, miss).',

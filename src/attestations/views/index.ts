@@ -47,3 +47,4 @@ export {
   SbomPageError,
   type SbomPage,
 } from './sbom-page.js';
+export { hasView, readView, type ViewKind, type ViewOutcome, type Views } from './read-view.js';

@@ -1,5 +1,6 @@
-import { Field, FieldResolver, Int, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
-import { openVexOf, type OpenVex as OpenVexView } from '../../attestations/views/index.js';
+import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
+import type { OpenVex as OpenVexView } from '../../attestations/views/index.js';
+import type { GraphQLContext } from '../context.js';
 import { Attestation } from './attestation.type.js';
 
 export enum VexStatus {
@@ -101,11 +102,11 @@ export class AttestationOpenVexResolver {
     nullable: true,
     description:
       'The OpenVEX view of this attestation (predicate type `https://openvex.dev/ns`, or a versioned ' +
-      '`https://openvex.dev/ns/vX.Y.Z`); null for other types, a predicate without a `statements` list, ' +
-      'or a statement larger than the `statement` field returns (256 KiB).',
+      '`https://openvex.dev/ns/vX.Y.Z`); null for other types. ' +
+      'A predicate of this type that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
   })
-  openVex(@Root() attestation: Attestation): OpenVex | null {
-    const view = openVexOf(attestation.statement);
-    return view === undefined ? null : OpenVex.from(view);
+  openVex(@Root() attestation: Attestation, @Ctx() ctx: GraphQLContext): OpenVex | null {
+    const view = ctx.attestationContent.view('openVex', attestation.view);
+    return view === null ? null : OpenVex.from(view);
   }
 }

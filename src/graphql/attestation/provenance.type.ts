@@ -1,8 +1,6 @@
-import { Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import {
-  slsaProvenanceOf,
-  type SlsaProvenance as SlsaProvenanceView,
-} from '../../attestations/views/index.js';
+import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import type { SlsaProvenance as SlsaProvenanceView } from '../../attestations/views/index.js';
+import type { GraphQLContext } from '../context.js';
 import { Attestation } from './attestation.type.js';
 
 @ObjectType('SlsaProvenance', {
@@ -68,11 +66,11 @@ export class AttestationProvenanceResolver {
   @FieldResolver(() => SlsaProvenance, {
     nullable: true,
     description:
-      'The SLSA provenance view of this attestation; null when it is not SLSA provenance v0.2/v1 or its ' +
-      'statement is larger than the `statement` field returns (256 KiB).',
+      'The SLSA provenance view of this attestation; null when it is not SLSA provenance v0.2/v1. ' +
+      'A predicate of this type that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
   })
-  provenance(@Root() attestation: Attestation): SlsaProvenance | null {
-    const view = slsaProvenanceOf(attestation.statement);
-    return view === undefined ? null : SlsaProvenance.from(view);
+  provenance(@Root() attestation: Attestation, @Ctx() ctx: GraphQLContext): SlsaProvenance | null {
+    const view = ctx.attestationContent.view('provenance', attestation.view);
+    return view === null ? null : SlsaProvenance.from(view);
   }
 }

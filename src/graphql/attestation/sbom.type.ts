@@ -17,8 +17,6 @@ import {
   MAX_SBOM_COMPONENTS,
   MAX_SBOM_FIELD_LENGTH,
   MAX_SBOM_PAGE_SIZE,
-  isSbomPredicateType,
-  sbomOf,
   sbomPage,
   type Sbom as SbomView,
   type SbomComponent as SbomComponentView,
@@ -159,32 +157,18 @@ export class Sbom {
   }
 }
 
-/**
- * Views already computed in this request, by the stored object's digest (content-addressed, so one
- * digest is one statement): asking for the SBOM of the same attestation twice — aliases, a platform
- * reached twice — parses it once.
- */
-const viewsOfRequest = new WeakMap<object, Map<string, SbomView | null>>();
-
 /** `Attestation.sbom`: a typed view so a portal need not parse SPDX or CycloneDX. */
 @Resolver(() => Attestation)
 export class AttestationSbomResolver {
   @FieldResolver(() => Sbom, {
     nullable: true,
     description:
-      'The SBOM view of this attestation; null when its predicate type is not SPDX or CycloneDX, its predicate ' +
-      'is not a document of that format, or its statement is larger than the `statement` field returns (256 KiB).',
+      'The SBOM view of this attestation; null when its predicate type is not SPDX or CycloneDX. Read once per ' +
+      'statement digest and kept (IMPRIMATUR_CACHE_VIEWS_MAX_BYTES), so paging a large SBOM reads it once. ' +
+      'A predicate of this type that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
   })
   sbom(@Root() attestation: Attestation, @Ctx() ctx: GraphQLContext): Sbom | null {
-    // Most attestations are not SBOMs: answer those without parsing their statement.
-    if (!isSbomPredicateType(attestation.predicateType)) return null;
-    let views = viewsOfRequest.get(ctx);
-    if (views === undefined) viewsOfRequest.set(ctx, (views = new Map()));
-    let view = views.get(attestation.digest);
-    if (view === undefined) {
-      view = sbomOf(attestation.statement) ?? null;
-      views.set(attestation.digest, view);
-    }
+    const view = ctx.attestationContent.view('sbom', attestation.view);
     return view === null ? null : Sbom.from(view);
   }
 }

@@ -1,5 +1,6 @@
-import { Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
-import { cosignVulnOf, type CosignVuln } from '../../attestations/views/index.js';
+import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import type { CosignVuln } from '../../attestations/views/index.js';
+import type { GraphQLContext } from '../context.js';
 import { Attestation } from './attestation.type.js';
 
 @ObjectType({ description: 'How many findings of one severity a scan report holds.' })
@@ -84,11 +85,10 @@ export class AttestationVulnScanResolver {
     nullable: true,
     description:
       'The view of cosign’s vuln scan record (predicate type `https://cosign.sigstore.dev/attestation/vuln/v1`); ' +
-      'null for other types, a predicate that is not an object, or a statement larger than the `statement` ' +
-      'field returns (256 KiB).',
+      'null for other types. A predicate of this type that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
   })
-  vulnScan(@Root() attestation: Attestation): VulnScan | null {
-    const view = cosignVulnOf(attestation.statement);
-    return view === undefined ? null : VulnScan.from(view);
+  vulnScan(@Root() attestation: Attestation, @Ctx() ctx: GraphQLContext): VulnScan | null {
+    const view = ctx.attestationContent.view('vulnScan', attestation.view);
+    return view === null ? null : VulnScan.from(view);
   }
 }

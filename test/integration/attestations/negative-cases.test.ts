@@ -194,13 +194,25 @@ describe('attestations that must not verify', () => {
       h.sigstore.signLegacyAttestation({ statement: huge, identity: identity() }),
       h.sigstore.signLegacyAttestation({ statement: large, identity: identity() }),
     ]);
-    const listed = await attestationsOf(h.service, ref(image.digest));
+    // An operator who keeps attestations to 1 MiB (IMPRIMATUR_MAX_ATTESTATION_BYTES).
+    const strict = await h.startService({ maxAttestationBytes: 1024 * 1024 });
+    const listed = await attestationsOf(strict, ref(image.digest));
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ statement: null, predicateType: SLSA_PROVENANCE_V1 });
     expect(listed[0]?.statementSize).toBe(large.length);
-    const v = await verifyAttestation(h.service, ref(image.digest), POLICY, 'slsaprovenance1');
+    const v = await verifyAttestation(strict, ref(image.digest), POLICY, 'slsaprovenance1');
     // The readable one verifies; the oversize one is a visible failed entry, never silently skipped.
     expect(v).toMatchObject({ verified: true, status: 'VERIFIED' });
-    expect(v.attestations.flatMap((a) => a.errors.map((e) => e.code))).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect(v.attestations.flatMap((a) => a.errors)).toEqual([
+      {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.stringMatching(
+          /^attestation blob sha256:[0-9a-f]{64} is \d+ bytes, more than the 1048576 allowed \(sha256:[0-9a-f]{64}\)$/,
+        ),
+      },
+    ]);
+    // Under the default cap (16 MiB) both are read: the signature cap (1 MiB) no longer applies to them.
+    const both = await verifyAttestation(h.service, ref(image.digest), POLICY, 'slsaprovenance1');
+    expect(both.attestations.map((a) => a.verified)).toEqual([true, true]);
   });
 });

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestRegistry, type TestRegistry } from '../../support/registry/index.js';
-import { startTestService, type GraphQLReply, type TestService } from '../../support/service.js';
+import {
+  startTestService,
+  type GraphQLReply,
+  type TestService,
+  type TestServiceOptions,
+} from '../../support/service.js';
 import { createTestSigstore, type TestSigstore } from '../../support/sigstore/index.js';
 
 /**
@@ -16,8 +21,11 @@ export interface VerifyGraphHarness {
   readonly service: TestService;
   /** `{ url }` of the registry, for the push helpers. */
   readonly target: { readonly url: string };
-  /** Starts one more service over the same registry and trust root (e.g. one that has seen nothing yet). */
-  startService(): Promise<TestService>;
+  /**
+   * Starts one more service over the same registry and trust root (e.g. one that has seen nothing
+   * yet), with `registryConfig` over the test defaults (e.g. a smaller attestation cap).
+   */
+  startService(registryConfig?: TestServiceOptions['registryConfig']): Promise<TestService>;
   stop(): Promise<void>;
 }
 
@@ -27,9 +35,12 @@ export async function startHarness(): Promise<VerifyGraphHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'imprimatur-verify-graph-'));
   const trustedRootPath = await sigstore.writeTrustedRoot(dir);
   const extra: TestService[] = [];
-  const startService = async (): Promise<TestService> => {
+  const startService = async (
+    registryConfig?: TestServiceOptions['registryConfig'],
+  ): Promise<TestService> => {
     const service = await startTestService({
       insecureRegistries: [registry.host],
+      registryConfig,
       config: { verification: { trustedRootPath, maxSignaturesPerDigest: 1000 } },
     });
     extra.push(service);

@@ -1,0 +1,62 @@
+import { LruMap } from '../collections/lru-map.js';
+
+/**
+ * Views computed from content-addressed statements, kept across requests: the SBOM of a 10 MB
+ * statement is read once per digest, not once per query that pages through it.
+ *
+ * Keyed by the stored object's digest (an `.att` or BuildKit layer, a bundle referrer manifest): a
+ * digest is one set of bytes, checked when fetched, so one key is one statement and one view,
+ * whichever repository or request reached it. Process-local on purpose: a view shown for a
+ * verified attestation must come from its bytes, and a shared store (Redis) can be written by
+ * anyone who reaches it; recomputing is cheap next to that risk, and verdicts are kept the same way.
+ *
+ * Bounded by entries and by weight; the weight of a view is the size of the statement it was read
+ * from (a view is never larger than its statement plus a small constant), so the bound is in bytes
+ * the operator can reason about (`IMPRIMATUR_CACHE_VIEWS_MAX_BYTES`). A view heavier than an eighth
+ * of the bound is computed each time rather than evicting everything else for it.
+ */
+export class ViewCache {
+  private readonly entries: LruMap<string, Kept> | undefined;
+
+  constructor(
+    private readonly maxBytes: number,
+    maxEntries = 10_000,
+  ) {
+    this.entries =
+      maxBytes > 0
+        ? new LruMap({ maxEntries, maxWeight: maxBytes, weigh: (_, kept) => kept.weight })
+        : undefined;
+  }
+
+  /**
+   * The view `kind` of the statement stored as `digest`, computed by `compute` unless an earlier
+   * call kept it. `statementBytes` is the statement's size. Says which it was, for metrics.
+   */
+  get<T>(
+    kind: string,
+    digest: string,
+    statementBytes: number,
+    compute: () => T,
+  ): { readonly value: T; readonly cached: boolean } {
+    const key = `${kind} ${digest}`;
+    const hit = this.entries?.get(key);
+    if (hit !== undefined) return { value: hit.value as T, cached: true };
+    const value = compute();
+    const weight = statementBytes + VIEW_OVERHEAD_BYTES;
+    if (this.entries !== undefined && weight <= this.maxBytes / 8) this.entries.set(key, { value, weight });
+    return { value, cached: false };
+  }
+
+  /** Views kept now. */
+  get size(): number {
+    return this.entries?.size ?? 0;
+  }
+}
+
+interface Kept {
+  readonly value: unknown;
+  readonly weight: number;
+}
+
+/** Weight added to each view: keys, object headers, the small views of small statements. */
+const VIEW_OVERHEAD_BYTES = 1024;
