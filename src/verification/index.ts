@@ -15,6 +15,8 @@ export {
   policyRegexps,
   POLICY_LIMITS,
 } from './policy/index.js';
+// CEL conditions (src/attestations/conditions) run `matches` on the same engine and memo.
+export { compilePolicyRegexp, type PolicyRegexp } from './policy/index.js';
 export { FULCIO_CLAIMS, NO_FULCIO_CLAIMS } from './fulcio-claims.js';
 export type { FulcioClaimField, FulcioClaimRegexpField, FulcioClaims } from './fulcio-claims.js';
 export {

@@ -1,5 +1,8 @@
 import { parse } from '@bufbuild/cel';
-import { PolicyError } from '../../verification/index.js';
+import { checkRegexpSizeTotal, estimateRegexpSize, PolicyError } from '../../verification/index.js';
+import { checkPatterns, childrenOf } from './check-patterns.js';
+import { TypeProblem, typeOf } from './check-types.js';
+import { CONDITION_VARIABLE_TYPES, conditionEnv, type Expr } from './condition-env.js';
 import {
   MAX_CONDITION_COMPREHENSIONS,
   MAX_CONDITION_LENGTH,
@@ -7,11 +10,10 @@ import {
   MAX_CONDITIONS,
 } from './limits.js';
 
-/** CEL's syntax tree, as @bufbuild/cel's parser returns it (its spec package is not ours to import). */
-type Expr = ReturnType<typeof parse>['expr'];
-
 /** The variables a condition sees: the verified in-toto statement and its parts. */
-export const CONDITION_VARIABLES = ['statement', 'predicate', 'predicateType', 'subject'] as const;
+export const CONDITION_VARIABLES = Object.keys(CONDITION_VARIABLE_TYPES);
+
+const variableTypes = new Map(Object.entries(CONDITION_VARIABLE_TYPES));
 
 /** One condition, parsed and checked: its text (how failures name it) and its syntax tree. */
 export interface CompiledCondition {
@@ -26,13 +28,27 @@ export interface CompiledCondition {
  * `filter`) inside another's body, and a comprehension's body sees only its own variables — so
  * `subject.exists(s, s.digest.sha256 == "…")` is fine but `a.all(x, x in predicate.b)`, which is
  * quadratic, is refused. Unknown variables are refused here too rather than failing every attestation.
+ *
+ * Then each expression is type-checked (check-types.ts) and must be a bool (or `dyn`, a JSON value
+ * known only when it runs): `predicateType + 1 == 2` or `predicateType` alone can never pass, so
+ * they are INVALID_POLICY with the checker's reason, not a CONDITION_FAILED on every attestation.
+ * Last, every `matches()` pattern must be a string literal that RE2 compiles within the policy's
+ * regexp caps (check-patterns.ts), all of them together within its total.
  */
 export function compileConditions(texts: readonly string[]): readonly CompiledCondition[] {
   if (texts.length > MAX_CONDITIONS) {
     throw new PolicyError(`policy has ${texts.length} conditions, more than the ${MAX_CONDITIONS} allowed`);
   }
   const passes = { comprehensions: 0 };
-  return texts.map((text) => compileCondition(text, passes));
+  const compiled = texts.map((text) => compileCondition(text, passes));
+  // Compiled patterns are memoised by source: what a policy can make the service compile is its
+  // distinct patterns.
+  const patterns = new Set(compiled.flatMap((c) => checkPatterns(c.expr, c.text)));
+  checkRegexpSizeTotal(
+    [...patterns].reduce((sum, p) => sum + estimateRegexpSize(p), 0),
+    "the matches() patterns of this policy's conditions",
+  );
+  return compiled;
 }
 
 function compileCondition(text: string, passes: { comprehensions: number }): CompiledCondition {
@@ -53,7 +69,23 @@ function compileCondition(text: string, passes: { comprehensions: number }): Com
   const problem = checkTree(expr, new Set(CONDITION_VARIABLES), false, count);
   passes.comprehensions = count.comprehensions;
   if (problem !== undefined) throw new PolicyError(`condition ${JSON.stringify(text)} ${problem}`);
+  checkType(expr, text);
   return { text, expr };
+}
+
+/** Refuses an expression that cannot type-check or whose type is not bool (`dyn` is decided at run time). */
+function checkType(expr: Expr, text: string): void {
+  let type;
+  try {
+    type = typeOf(expr, conditionEnv, variableTypes);
+  } catch (error) {
+    if (!(error instanceof TypeProblem)) throw error;
+    throw new PolicyError(`condition ${JSON.stringify(text)} does not type-check: ${error.message}`);
+  }
+  if (type.kind === 'scalar' && (type.scalar === 'bool' || type.scalar === 'dyn')) return;
+  throw new PolicyError(
+    `condition ${JSON.stringify(text)} is of type ${String(type)}; a condition must be a bool`,
+  );
 }
 
 /** The first rule `expr` breaks, or undefined. `scope` is the identifiers visible here. */
@@ -67,33 +99,11 @@ function checkTree(
   if (count.nodes > MAX_CONDITION_NODES) return `has more than ${MAX_CONDITION_NODES} syntax nodes`;
   const kind = expr.exprKind;
   switch (kind.case) {
-    case 'constExpr':
-    case undefined:
-      return undefined;
     case 'identExpr':
       if (scope.has(kind.value.name)) return undefined;
       return inBody && CONDITION_VARIABLES.some((v) => v === kind.value.name)
         ? `uses '${kind.value.name}' inside a comprehension's body, which may only use its own variables`
         : `has an undeclared reference to '${kind.value.name}' (known: ${CONDITION_VARIABLES.join(', ')})`;
-    case 'selectExpr':
-      return kind.value.operand === undefined
-        ? undefined
-        : checkTree(kind.value.operand, scope, inBody, count);
-    case 'callExpr': {
-      const parts =
-        kind.value.target === undefined ? kind.value.args : [kind.value.target, ...kind.value.args];
-      return firstProblem(parts, (e) => checkTree(e, scope, inBody, count));
-    }
-    case 'listExpr':
-      return firstProblem(kind.value.elements, (e) => checkTree(e, scope, inBody, count));
-    case 'structExpr':
-      return firstProblem(
-        kind.value.entries.flatMap((entry) => [
-          ...(entry.keyKind.case === 'mapKey' ? [entry.keyKind.value] : []),
-          ...(entry.value === undefined ? [] : [entry.value]),
-        ]),
-        (e) => checkTree(e, scope, inBody, count),
-      );
     case 'comprehensionExpr': {
       if (inBody) return 'nests a comprehension inside another, which is not allowed (cost)';
       count.comprehensions += 1;
@@ -110,7 +120,7 @@ function checkTree(
       );
     }
     default:
-      return 'uses an unsupported construct';
+      return firstProblem(childrenOf(expr), (e) => checkTree(e, scope, inBody, count));
   }
 }
 

@@ -56,8 +56,10 @@ describe('CEL conditions over a statement', () => {
     ]);
   });
 
-  it('fails an expression that errors at run time, with the evaluator’s reason', () => {
-    expect(evaluate(['predicate.missing.ref == "x"', 'predicateType + 1 == 2'])).toEqual([
+  it('fails an expression over JSON values (dyn) that errors at run time, with the evaluator’s reason', () => {
+    expect(
+      evaluate(['predicate.missing.ref == "x"', 'predicate.buildDefinition.buildType + 1 == 2']),
+    ).toEqual([
       {
         code: 'CONDITION_FAILED',
         message:
@@ -66,7 +68,7 @@ describe('CEL conditions over a statement', () => {
       {
         code: 'CONDITION_FAILED',
         message: expect.stringMatching(
-          /^condition "predicateType \+ 1 == 2" could not be evaluated: .*overload/,
+          /^condition "predicate\.buildDefinition\.buildType \+ 1 == 2" could not be evaluated: .*overload/,
         ),
       },
     ]);

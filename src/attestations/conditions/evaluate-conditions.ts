@@ -1,10 +1,9 @@
-import { celEnv, isCelError, plan } from '@bufbuild/cel';
+import { isCelError, plan } from '@bufbuild/cel';
 import { parseUntrustedJson } from '../../discovery/untrusted-json.js';
 import type { VerificationIssue } from '../../verification/index.js';
 import type { CompiledCondition } from './compile-conditions.js';
+import { conditionEnv } from './condition-env.js';
 import { MAX_CONDITION_INPUT_BYTES } from './limits.js';
-
-const env = celEnv();
 
 /**
  * Evaluates compiled conditions over a statement's signed bytes (call only once signature, subject
@@ -45,7 +44,7 @@ function evaluateOne(
 ): string | undefined {
   let result: unknown;
   try {
-    result = plan(env, condition.expr)(bindings);
+    result = plan(conditionEnv, condition.expr)(bindings);
   } catch (error) {
     // run/plan return errors rather than throw; a throw is a bug in the evaluator, still a failure.
     return `could not be evaluated: ${error instanceof Error ? error.message : String(error)}`;

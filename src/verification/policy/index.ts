@@ -13,3 +13,4 @@ export {
   policyRegexps,
   POLICY_LIMITS,
 } from './policy-limits.js';
+export { compilePolicyRegexp, type PolicyRegexp } from './regexp.js';

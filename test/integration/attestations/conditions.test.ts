@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, pushImage, type BuiltImage } from '../../support/registry/index.js';
+import { startTestService, type TestService } from '../../support/service.js';
 import { inTotoStatement, pushBundleReferrer, SLSA_PROVENANCE_V1 } from '../../support/sigstore/index.js';
+import { startCountingProxy, type CountingProxy } from '../graph/counting-proxy.js';
 import { startHarness, type VerifyGraphHarness } from '../verify-graph/harness.js';
 import type { AttestationVerificationReply } from './queries.js';
 import { ATTESTATION_VERIFICATION_FIELDS } from './queries.js';
@@ -140,17 +145,100 @@ describe('attestationVerification(conditions)', () => {
     ]);
   });
 
-  it('a bad expression is INVALID_POLICY before any registry request', async () => {
-    // A registry nobody listens on: reaching it would be a registry error, not INVALID_POLICY.
-    const nowhere = `127.0.0.1:9/${REPO}@${image.digest}`;
-    for (const [condition, message] of [
+  describe('a bad expression is INVALID_POLICY before any registry request', () => {
+    // A second service reaching the same registry through a counting proxy: what it asks of the
+    // registry is seen from outside, so "no request" is measured, not inferred from an error.
+    let proxy: CountingProxy;
+    let counted: TestService;
+    let dir: string;
+    const at = () => `${proxy.host}/${REPO}@${image.digest}`;
+    const REFUSED = [
       ['predicate.(', /does not parse/],
       ['image == "x"', /undeclared reference to 'image'/],
       ['subject.all(a, [1].all(b, b == 1))', /nests a comprehension/],
-    ] as const) {
-      const reply = await verify([condition], nowhere);
-      expect(reply.errors?.[0]?.extensions?.code).toBe('INVALID_POLICY');
-      expect(reply.errors?.[0]?.message).toMatch(message);
-    }
+      ['predicateType + 1 == 2', /does not type-check: has no overload of '\+' for \(string, int\)/],
+      ['predicateType.upper() == "X"', /does not type-check: calls an unknown function 'upper'/],
+      ['predicateType', /is of type string; a condition must be a bool/],
+      ['predicateType.matches("(a")', /the pattern "\(a" is not a valid RE2 regular expression/],
+      ['predicateType.matches("(a{1000}){1000}")', /too large a regular expression/],
+      ['predicateType.matches(predicate.p)', /pattern that is not a string literal/],
+    ] as const;
+
+    beforeAll(async () => {
+      proxy = await startCountingProxy(h.registry.url);
+      dir = await mkdtemp(join(tmpdir(), 'imprimatur-conditions-'));
+      const trustedRootPath = await h.sigstore.writeTrustedRoot(dir);
+      counted = await startTestService({
+        insecureRegistries: [proxy.host],
+        config: { verification: { trustedRootPath, maxSignaturesPerDigest: 1000 } },
+      });
+    });
+    afterAll(async () => {
+      await counted?.stop();
+      await proxy?.stop();
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('through GraphQL, naming the expression and the reason', async () => {
+      for (const [condition, message] of REFUSED) {
+        proxy.reset();
+        const reply = await counted.graphql<unknown>(
+          `query($ref: String!, $policy: PolicyInput!, $conditions: [String!]) {
+             image(ref: $ref) {
+               attestationVerification(policy: $policy, predicateType: "slsaprovenance1", conditions: $conditions) {
+                 status
+               }
+             }
+           }`,
+          { ref: at(), policy: POLICY, conditions: [ON_MAIN, condition] },
+        );
+        expect(reply.errors?.[0]?.extensions?.code, condition).toBe('INVALID_POLICY');
+        expect(reply.errors?.[0]?.message).toMatch(message);
+        expect(reply.errors?.[0]?.message).toContain(`condition ${JSON.stringify(condition)}`);
+        expect(proxy.requests, condition).toEqual([]);
+      }
+    });
+
+    it('through REST (POST /v1/verify-attestation), a 400 problem naming conditions', async () => {
+      for (const [condition, message] of REFUSED) {
+        proxy.reset();
+        const response = await fetch(`${counted.url}/v1/verify-attestation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            image: at(),
+            predicateType: 'slsaprovenance1',
+            policy: POLICY,
+            conditions: [condition],
+          }),
+        });
+        const body = (await response.json()) as {
+          code: string;
+          detail: string;
+          invalidParams?: { name: string }[];
+        };
+        expect(response.status, condition).toBe(400);
+        expect(body.code).toBe('INVALID_POLICY');
+        expect(body.detail).toMatch(message);
+        expect(body.invalidParams?.[0]?.name).toBe('conditions');
+        expect(proxy.requests, condition).toEqual([]);
+      }
+    });
+
+    it('while a good expression through the same proxy reaches the registry and verifies', async () => {
+      proxy.reset();
+      const reply = await counted.graphql<{ image: { attestationVerification: { status: string } } }>(
+        `query($ref: String!, $policy: PolicyInput!, $conditions: [String!]) {
+           image(ref: $ref) {
+             attestationVerification(policy: $policy, predicateType: "slsaprovenance1", conditions: $conditions) {
+               status
+             }
+           }
+         }`,
+        { ref: at(), policy: POLICY, conditions: [ON_MAIN, 'predicateType.matches("^https://slsa\\.dev/")'] },
+      );
+      expect(reply.data?.image.attestationVerification.status).toBe('VERIFIED');
+      expect(proxy.requests.length).toBeGreaterThan(0);
+    });
   });
 });
