@@ -109,13 +109,17 @@ describe('SLSA provenance view', () => {
     expect(slsaProvenanceOf(statement('https://spdx.dev/Document', {}))).toBeUndefined();
     expect(slsaProvenanceOf(null)).toBeUndefined();
     expect(slsaProvenanceOf('x')).toBeUndefined();
-    for (const predicate of [undefined, null, 7, [], { buildDefinition: [1], runDetails: 'x' }]) {
-      expect(slsaProvenanceOf(statement(SLSA_PROVENANCE_V1, predicate))).toMatchObject({
-        slsaVersion: 'v1',
-        builderId: undefined,
-        sourceRepository: undefined,
-      });
+    // A predicate without the object its version requires is no provenance view, not an empty one
+    // that would still claim a SLSA version.
+    for (const predicate of [undefined, null, 7, [], {}, { buildDefinition: [1], runDetails: 'x' }]) {
+      expect(slsaProvenanceOf(statement(SLSA_PROVENANCE_V1, predicate))).toBeUndefined();
     }
+    for (const predicate of [undefined, 'x', [], { builder: 'x' }, { invocation: {} }]) {
+      expect(slsaProvenanceOf(statement(SLSA_PROVENANCE_V02, predicate))).toBeUndefined();
+    }
+    expect(
+      slsaProvenanceOf(statement(SLSA_PROVENANCE_V1, { buildDefinition: {}, runDetails: 'x' })),
+    ).toMatchObject({ slsaVersion: 'v1', builderId: undefined, sourceRepository: undefined });
   });
 
   it('drops non-string and over-long fields rather than carrying them', () => {
@@ -130,8 +134,45 @@ describe('SLSA provenance view', () => {
 
   it('does not take user@host for a ref separator', () => {
     const view = slsaProvenanceOf(
-      statement(SLSA_PROVENANCE_V02, { invocation: { configSource: { uri: 'ssh://git@example.com/o/r' } } }),
+      statement(SLSA_PROVENANCE_V02, {
+        builder: {},
+        invocation: { configSource: { uri: 'ssh://git@example.com/o/r' } },
+      }),
     );
     expect(view).toMatchObject({ sourceRepository: 'ssh://git@example.com/o/r', sourceRef: undefined });
+  });
+
+  it("splits BuildKit's `<repo>#<ref>[:subdir]` Git contexts, without inventing a ref for a bare `#`", () => {
+    const source = (uri: string) =>
+      slsaProvenanceOf(
+        statement(SLSA_PROVENANCE_V02, { builder: {}, invocation: { configSource: { uri } } }),
+      );
+    expect(source('https://github.com/o/r.git#main:docs')).toMatchObject({
+      sourceRepository: 'https://github.com/o/r.git',
+      sourceRef: 'main',
+    });
+    expect(source('https://github.com/o/r.git#')).toMatchObject({
+      sourceRepository: 'https://github.com/o/r.git',
+      sourceRef: undefined,
+    });
+  });
+
+  it('takes no v1 source from dependencies that are not Git (images, tarballs)', () => {
+    const view = slsaProvenanceOf(
+      statement(SLSA_PROVENANCE_V1, {
+        buildDefinition: {
+          resolvedDependencies: [
+            { uri: 'pkg:docker/alpine@3.17', digest: { sha256: 'ab'.repeat(32) } },
+            { uri: 'https://example.com/x.tar.gz', digest: { sha1: 'cd'.repeat(20) } },
+            { uri: 'git+https://github.com/o/r@refs/tags/v1', digest: { sha1: 'ef'.repeat(20) } },
+          ],
+        },
+      }),
+    );
+    expect(view).toMatchObject({
+      sourceRepository: 'https://github.com/o/r',
+      sourceRef: 'refs/tags/v1',
+      sourceDigest: 'ef'.repeat(20),
+    });
   });
 });

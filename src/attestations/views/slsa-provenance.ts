@@ -3,8 +3,13 @@
  * shows — who built it, how, from which source — read defensively from an untrusted, already
  * size-capped statement. A field that is missing, not a string or longer than
  * {@link MAX_PROVENANCE_FIELD_LENGTH} is undefined; nothing here throws on a malformed predicate.
+ *
+ * Read against what real builders write, not only the spec's spelling (see
+ * test/conformance/attestation-provenance-real.test.ts): GitHub's workflow build type, BuildKit
+ * (`invocationID` / `buildInvocationID`, Git sources as `<repo>#<ref>` in `configSource`, base
+ * images first in `resolvedDependencies`) and slsa-github-generator (`buildInvocationID`).
  */
-import { at, stringUpTo } from './untrusted-fields.js';
+import { at, isRecord, stringUpTo } from './untrusted-fields.js';
 
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -31,21 +36,31 @@ export interface SlsaProvenance {
   readonly finishedOn: string | undefined;
 }
 
-/** The provenance view of a statement, or undefined when it is not SLSA provenance v0.2 or v1. */
+/** Most `resolvedDependencies` looked at while finding the source (it is first in real documents). */
+const MAX_DEPENDENCIES_SEARCHED = 64;
+
+/**
+ * The provenance view of a statement, or undefined when it is not SLSA provenance v0.2 or v1, or its
+ * predicate is not one: not an object, or without the object the version requires
+ * (`buildDefinition` in v1, `builder` in v0.2).
+ */
 export function slsaProvenanceOf(statement: unknown): SlsaProvenance | undefined {
   const type = str(at(statement, 'predicateType'));
   const predicate = at(statement, 'predicate');
-  if (type === SLSA_PROVENANCE_V1) return v1(predicate);
-  if (type === SLSA_PROVENANCE_V02) return v02(predicate);
+  if (type === SLSA_PROVENANCE_V1)
+    return isRecord(at(predicate, 'buildDefinition')) ? v1(predicate) : undefined;
+  if (type === SLSA_PROVENANCE_V02) return isRecord(at(predicate, 'builder')) ? v02(predicate) : undefined;
   return undefined;
 }
 
 function v1(predicate: unknown): SlsaProvenance {
   const build = at(predicate, 'buildDefinition');
+  // GitHub's build type names the source in externalParameters.workflow; BuildKit in
+  // externalParameters.configSource (a Git context `<repo>#<ref>`, or only a Dockerfile path).
   const workflow = at(build, 'externalParameters', 'workflow');
-  const github = at(build, 'internalParameters', 'github');
-  const dependencies = at(build, 'resolvedDependencies');
-  const source = Array.isArray(dependencies) ? (dependencies[0] as unknown) : undefined;
+  const config = at(build, 'externalParameters', 'configSource');
+  const source =
+    str(at(config, 'uri')) !== undefined ? config : gitDependency(at(build, 'resolvedDependencies'));
   const sourceUri = str(at(source, 'uri'));
   const metadata = at(predicate, 'runDetails', 'metadata');
   return {
@@ -54,10 +69,11 @@ function v1(predicate: unknown): SlsaProvenance {
     buildType: str(at(build, 'buildType')),
     sourceRepository: str(at(workflow, 'repository')) ?? repositoryOf(sourceUri),
     sourceRef: str(at(workflow, 'ref')) ?? refOf(sourceUri),
-    sourceDigest: str(at(source, 'digest', 'gitCommit')) ?? str(at(source, 'digest', 'sha1')),
-    workflow: str(at(workflow, 'path')),
-    trigger: str(at(github, 'event_name')),
-    invocationId: str(at(metadata, 'invocationId')),
+    sourceDigest: commitOf(source),
+    workflow: str(at(workflow, 'path')) ?? str(at(config, 'path')),
+    trigger: str(at(build, 'internalParameters', 'github', 'event_name')),
+    // The spec spells it invocationId; BuildKit (and in-toto-golang) write invocationID.
+    invocationId: str(at(metadata, 'invocationId')) ?? str(at(metadata, 'invocationID')),
     startedOn: str(at(metadata, 'startedOn')),
     finishedOn: str(at(metadata, 'finishedOn')),
   };
@@ -73,13 +89,34 @@ function v02(predicate: unknown): SlsaProvenance {
     buildType: str(at(predicate, 'buildType')),
     sourceRepository: repositoryOf(uri),
     sourceRef: refOf(uri),
-    sourceDigest: str(at(config, 'digest', 'sha1')) ?? str(at(config, 'digest', 'gitCommit')),
+    sourceDigest: commitOf(config),
     workflow: str(at(config, 'entryPoint')),
     trigger: str(at(predicate, 'invocation', 'environment', 'github_event_name')),
-    invocationId: str(at(metadata, 'buildInvocationId')),
+    // The spec spells it buildInvocationId; BuildKit and slsa-github-generator write buildInvocationID.
+    invocationId: str(at(metadata, 'buildInvocationId')) ?? str(at(metadata, 'buildInvocationID')),
     startedOn: str(at(metadata, 'buildStartedOn')),
     finishedOn: str(at(metadata, 'buildFinishedOn')),
   };
+}
+
+/**
+ * The first resolved dependency that is a Git source: a `git+` URI (SLSA's convention) or a
+ * `gitCommit` digest. Not simply the first entry: BuildKit lists base images
+ * (`pkg:docker/alpine@latest`) there, which are not the source and whose `@tag` is not a ref.
+ */
+function gitDependency(dependencies: unknown): unknown {
+  if (!Array.isArray(dependencies)) return undefined;
+  return dependencies
+    .slice(0, MAX_DEPENDENCIES_SEARCHED)
+    .find(
+      (d: unknown) =>
+        str(at(d, 'uri'))?.startsWith('git+') === true || str(at(d, 'digest', 'gitCommit')) !== undefined,
+    );
+}
+
+/** The commit of a source descriptor: `gitCommit`, else `sha1` (what v0.2 and BuildKit write). */
+function commitOf(source: unknown): string | undefined {
+  return str(at(source, 'digest', 'gitCommit')) ?? str(at(source, 'digest', 'sha1'));
 }
 
 /** `git+https://github.com/o/r@refs/heads/main` → `https://github.com/o/r`. */
@@ -93,11 +130,17 @@ function refOf(uri: string | undefined): string | undefined {
 }
 
 /**
- * A source URI as SLSA writes it: optional `git+`, then the repository, then `@ref`. Only an `@` in
- * the path counts (one before it is `user@host`).
+ * A source URI as SLSA writes it: optional `git+`, then the repository, then `@ref`; or as BuildKit
+ * writes a Git context: the repository, then `#ref` with an optional `:subdir` (a ref cannot hold
+ * `:`). Only an `@` in the path counts (one before it is `user@host`).
  */
 function splitSourceUri(uri: string): { repository: string; ref: string | undefined } {
   const bare = uri.startsWith('git+') ? uri.slice('git+'.length) : uri;
+  const fragment = bare.indexOf('#');
+  if (fragment >= 0) {
+    const ref = bare.slice(fragment + 1).split(':')[0];
+    return { repository: bare.slice(0, fragment), ref: ref === '' ? undefined : ref };
+  }
   const scheme = bare.indexOf('://');
   const path = bare.indexOf('/', scheme < 0 ? 0 : scheme + 3);
   const separator = bare.lastIndexOf('@');

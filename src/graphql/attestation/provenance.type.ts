@@ -21,7 +21,8 @@ export class SlsaProvenance {
   @Field(() => String, {
     nullable: true,
     description:
-      'v1 `externalParameters.workflow.repository`, else the first resolved dependency; v0.2 `configSource.uri` (without `git+` and `@ref`).',
+      'v1 `externalParameters.workflow.repository`, else `configSource.uri` (BuildKit), else the first Git ' +
+      'resolved dependency; v0.2 `configSource.uri` (without `git+`, `@ref` or `#ref`).',
   })
   sourceRepository?: string;
 
@@ -33,7 +34,8 @@ export class SlsaProvenance {
 
   @Field(() => String, {
     nullable: true,
-    description: 'v1 `externalParameters.workflow.path`; v0.2 `configSource.entryPoint`.',
+    description:
+      'v1 `externalParameters.workflow.path`, else `configSource.path` (BuildKit); v0.2 `configSource.entryPoint`.',
   })
   workflow?: string;
 
@@ -45,7 +47,8 @@ export class SlsaProvenance {
 
   @Field(() => String, {
     nullable: true,
-    description: 'v1 `runDetails.metadata.invocationId`; v0.2 `metadata.buildInvocationId`.',
+    description:
+      'v1 `runDetails.metadata.invocationId` (or `invocationID`); v0.2 `metadata.buildInvocationId` (or `buildInvocationID`).',
   })
   invocationId?: string;
 
