@@ -46,6 +46,7 @@ describe('OpenVEX view', () => {
       id: 'https://openvex.dev/docs/example/vex-9fb3463de1b57',
       author: 'Wolfi J Inkinson',
       timestamp: '2023-01-08T18:02:03.647787998-06:00',
+      version: 1,
       statementCount: 2,
       statements: [
         {
@@ -71,7 +72,8 @@ describe('OpenVEX view', () => {
           impactStatement: undefined,
           actionStatement: undefined,
           products: [{ id: 'pkg:oci/widget@sha256%3Aabc', subcomponents: [] }],
-          timestamp: undefined,
+          // None of its own: the document's, as OpenVEX's inheritance rule says.
+          timestamp: '2023-01-08T18:02:03.647787998-06:00',
         },
       ],
     });

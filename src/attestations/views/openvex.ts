@@ -23,8 +23,16 @@ export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investi
 export type VexStatus = (typeof VEX_STATUSES)[number];
 
 export interface VexProduct {
-  /** The product's `@id` (usually a purl). */
+  /**
+   * The product's `@id` (usually a purl); for a product without one, its purl, CPE 2.3 or CPE 2.2
+   * identifier, in that order (every way of naming a product is optional in the spec).
+   */
   readonly id: string;
+  /** `identifiers.purl`, which may name something other than `@id` does. */
+  readonly purl: string | undefined;
+  /** `identifiers.cpe23`, else `identifiers.cpe22`. */
+  readonly cpe: string | undefined;
+  /** Each subcomponent's `@id`, else its purl or CPE; one with none of them is left out. */
   readonly subcomponents: readonly string[];
 }
 
@@ -37,7 +45,12 @@ export interface VexStatement {
   readonly justification: string | undefined;
   readonly impactStatement: string | undefined;
   readonly actionStatement: string | undefined;
+  /**
+   * Empty when the statement names none: embedded in an attestation, the statement's subjects are
+   * then its products (OpenVEX ATTESTING.md).
+   */
   readonly products: readonly VexProduct[];
+  /** The statement's own timestamp, else the document's (OpenVEX's inheritance rule). */
   readonly timestamp: string | undefined;
 }
 
@@ -47,6 +60,8 @@ export interface OpenVex {
   readonly id: string | undefined;
   readonly author: string | undefined;
   readonly timestamp: string | undefined;
+  /** The document's `version` (an integer; v0.0.1 examples write it as a string of digits). */
+  readonly version: number | undefined;
   /** How many statements the document holds (may exceed those shown). */
   readonly statementCount: number;
   readonly statements: readonly VexStatement[];
@@ -66,22 +81,29 @@ export function openVexOf(statement: unknown): OpenVex | undefined {
   const predicate = at(statement, 'predicate');
   const statements = at(predicate, 'statements');
   if (!Array.isArray(statements)) return undefined;
+  const timestamp = str(at(predicate, 'timestamp'));
   const shown: VexStatement[] = [];
   for (const entry of statements.slice(0, MAX_VEX_STATEMENTS)) {
-    const parsed = statementOf(entry);
+    const parsed = statementOf(entry, timestamp);
     if (parsed !== undefined) shown.push(parsed);
   }
   return {
     context: str(at(predicate, '@context')),
     id: str(at(predicate, '@id')),
     author: str(at(predicate, 'author')),
-    timestamp: str(at(predicate, 'timestamp')),
+    timestamp,
+    version: versionOf(at(predicate, 'version')),
     statementCount: statements.length,
     statements: shown,
   };
 }
 
-function statementOf(entry: unknown): VexStatement | undefined {
+function versionOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  return typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
+function statementOf(entry: unknown, documentTimestamp: string | undefined): VexStatement | undefined {
   const status = str(at(entry, 'status'));
   if (!(VEX_STATUSES as readonly (string | undefined)[]).includes(status)) return undefined;
   const vulnerability = at(entry, 'vulnerability');
@@ -96,26 +118,44 @@ function statementOf(entry: unknown): VexStatement | undefined {
     impactStatement: str(at(entry, 'impact_statement')),
     actionStatement: str(at(entry, 'action_statement')),
     products: products(at(entry, 'products')),
-    timestamp: str(at(entry, 'timestamp')),
+    timestamp: str(at(entry, 'timestamp')) ?? documentTimestamp,
   };
 }
 
-/** v0.2 products are `{ "@id", subcomponents: [{ "@id" }] }`; v0.0.x products are bare strings. */
+/**
+ * v0.2 products are components (`@id`, `identifiers`, `hashes`) with `subcomponents` of the same
+ * kind; v0.0.x products are bare strings. A product nothing names is left out.
+ */
 function products(value: unknown): VexProduct[] {
   if (!Array.isArray(value)) return [];
   const out: VexProduct[] = [];
   for (const product of value.slice(0, MAX_VEX_LIST_ITEMS)) {
-    const id = str(product) ?? str(at(product, '@id'));
+    const id = componentName(product);
     if (id === undefined) continue;
     const subcomponents = at(product, 'subcomponents');
     out.push({
       id,
+      purl: str(at(product, 'identifiers', 'purl')),
+      cpe: cpeOf(product),
       subcomponents: Array.isArray(subcomponents)
-        ? strings(subcomponents.slice(0, MAX_VEX_LIST_ITEMS).map((s: unknown) => str(s) ?? at(s, '@id')))
+        ? strings(subcomponents.slice(0, MAX_VEX_LIST_ITEMS).map(componentName))
         : [],
     });
   }
   return out;
+}
+
+function componentName(component: unknown): string | undefined {
+  return (
+    str(component) ??
+    str(at(component, '@id')) ??
+    str(at(component, 'identifiers', 'purl')) ??
+    cpeOf(component)
+  );
+}
+
+function cpeOf(component: unknown): string | undefined {
+  return str(at(component, 'identifiers', 'cpe23')) ?? str(at(component, 'identifiers', 'cpe22'));
 }
 
 function strings(value: unknown): string[] {

@@ -16,10 +16,21 @@ registerEnumType(VexStatus, {
 
 @ObjectType({ description: 'A product an OpenVEX statement is about.' })
 export class VexProduct {
-  @Field(() => String, { description: 'The product’s `@id` (usually a purl).' })
+  @Field(() => String, {
+    description:
+      'The product’s `@id` (usually a purl); without one, its purl, CPE 2.3 or CPE 2.2 identifier.',
+  })
   id!: string;
 
-  @Field(() => [String], { description: 'Subcomponents’ `@id`s (at most 100).' })
+  @Field(() => String, { nullable: true, description: '`identifiers.purl`.' })
+  purl?: string;
+
+  @Field(() => String, { nullable: true, description: '`identifiers.cpe23`, else `identifiers.cpe22`.' })
+  cpe?: string;
+
+  @Field(() => [String], {
+    description: 'Subcomponents’ `@id`s, else their purl or CPE (at most 100).',
+  })
   subcomponents!: string[];
 }
 
@@ -46,10 +57,13 @@ export class VexStatement {
   @Field(() => String, { nullable: true, description: '`action_statement`.' })
   actionStatement?: string;
 
-  @Field(() => [VexProduct], { description: 'At most 100.' })
+  @Field(() => [VexProduct], {
+    description:
+      'At most 100; empty when the statement names none (the attestation’s subjects are then its products).',
+  })
   products!: VexProduct[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The statement’s own timestamp, else the document’s.' })
   timestamp?: string;
 }
 
@@ -72,6 +86,9 @@ export class OpenVex {
   @Field(() => String, { nullable: true })
   timestamp?: string;
 
+  @Field(() => Int, { nullable: true, description: 'The document’s `version`.' })
+  version?: number;
+
   @Field(() => Int, { description: 'Statements in the document (those shown are at most 1000).' })
   statementCount!: number;
 
@@ -87,7 +104,7 @@ export class OpenVex {
           aliases: [...s.aliases],
           status: s.status as VexStatus,
           products: s.products.map((p) =>
-            Object.assign(new VexProduct(), { id: p.id, subcomponents: [...p.subcomponents] }),
+            Object.assign(new VexProduct(), { ...p, subcomponents: [...p.subcomponents] }),
           ),
         }),
       ),
