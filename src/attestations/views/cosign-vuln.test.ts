@@ -83,7 +83,14 @@ describe('cosign vuln scan view', () => {
   });
 
   it('is undefined for other predicate types and non-object predicates; bad fields are undefined', () => {
-    expect(cosignVulnOf(statement('cosign.sigstore.dev/attestation/vuln/v1', predicate({})))).toBeUndefined();
+    expect(
+      cosignVulnOf(statement('https://cosign.sigstore.dev/attestation/vuln/v2', predicate({}))),
+    ).toBeUndefined();
+    expect(
+      cosignVulnOf(statement('http://cosign.sigstore.dev/attestation/vuln/v1', predicate({}))),
+    ).toBeUndefined();
+    // The scheme-less type is cosign 1.x's own spelling, not another type (see cosign-vuln.ts).
+    expect(cosignVulnOf(statement('cosign.sigstore.dev/attestation/vuln/v1', predicate({})))).toBeDefined();
     expect(cosignVulnOf(statement(COSIGN_VULN_PREDICATE_TYPE, []))).toBeUndefined();
     expect(cosignVulnOf(statement(COSIGN_VULN_PREDICATE_TYPE, 'x'))).toBeUndefined();
     const view = cosignVulnOf(

@@ -9,6 +9,11 @@
 import { at, isRecord, stringUpTo } from './untrusted-fields.js';
 
 export const COSIGN_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
+/**
+ * The same type without a scheme, as cosign v1.5–v1.13 wrote it (the scheme was added in v2.0.0,
+ * sigstore/cosign#2717); such attestations are still in registries.
+ */
+export const COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY = 'cosign.sigstore.dev/attestation/vuln/v1';
 
 export const MAX_VULN_FIELD_LENGTH = 2048;
 /** Findings counted for the summary; a report with more says `truncated`. */
@@ -43,9 +48,14 @@ export interface CosignVuln {
   readonly summary: VulnResultSummary | undefined;
 }
 
+/** Whether {@link cosignVulnOf} reads this predicate type (either spelling cosign has written). */
+export function isCosignVulnPredicateType(type: string | undefined): boolean {
+  return type === COSIGN_VULN_PREDICATE_TYPE || type === COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY;
+}
+
 /** The vuln-scan view of a statement, or undefined when it is not cosign's vuln predicate. */
 export function cosignVulnOf(statement: unknown): CosignVuln | undefined {
-  if (str(at(statement, 'predicateType')) !== COSIGN_VULN_PREDICATE_TYPE) return undefined;
+  if (!isCosignVulnPredicateType(str(at(statement, 'predicateType')))) return undefined;
   const predicate = at(statement, 'predicate');
   if (!isRecord(predicate)) return undefined;
   const scanner = at(predicate, 'scanner');

@@ -20,7 +20,9 @@ export {
 } from './openvex.js';
 export {
   COSIGN_VULN_PREDICATE_TYPE,
+  COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY,
   cosignVulnOf,
+  isCosignVulnPredicateType,
   MAX_VULN_FIELD_LENGTH,
   MAX_VULN_FINDINGS_COUNTED,
   type CosignVuln,

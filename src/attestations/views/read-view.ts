@@ -3,7 +3,7 @@
  * predicate of the right type that cannot be read as a clear problem rather than a silent null:
  * a portal shows "this SBOM is malformed: …", not "no SBOM".
  */
-import { cosignVulnOf, COSIGN_VULN_PREDICATE_TYPE, type CosignVuln } from './cosign-vuln.js';
+import { cosignVulnOf, isCosignVulnPredicateType, type CosignVuln } from './cosign-vuln.js';
 import { isOpenVexPredicateType, openVexOf, type OpenVex } from './openvex.js';
 import { isSbomPredicateType, sbomOf, SPDX_DOCUMENT, type Sbom } from './sbom.js';
 import {
@@ -37,7 +37,7 @@ export function hasView(kind: ViewKind, predicateType: string | undefined): bool
     case 'openVex':
       return isOpenVexPredicateType(predicateType);
     case 'vulnScan':
-      return predicateType === COSIGN_VULN_PREDICATE_TYPE;
+      return isCosignVulnPredicateType(predicateType);
   }
 }
 

@@ -84,8 +84,9 @@ export class AttestationVulnScanResolver {
   @FieldResolver(() => VulnScan, {
     nullable: true,
     description:
-      'The view of cosign’s vuln scan record (predicate type `https://cosign.sigstore.dev/attestation/vuln/v1`); ' +
-      'null for other types. A predicate of this type that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
+      'The view of cosign’s vuln scan record (predicate type `https://cosign.sigstore.dev/attestation/vuln/v1`, or ' +
+      'cosign 1.x’s `cosign.sigstore.dev/attestation/vuln/v1`); null for other types. A predicate of this type ' +
+      'that cannot be read as one is a field error with code MALFORMED_PREDICATE saying why.',
   })
   vulnScan(@Root() attestation: Attestation, @Ctx() ctx: GraphQLContext): VulnScan | null {
     const view = ctx.attestationContent.view('vulnScan', attestation.view);
