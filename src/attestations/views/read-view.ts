@@ -85,6 +85,10 @@ function whyNot(
     case 'openVex':
       return `predicate.statements is ${describe(predicate.statements)}, not a list`;
     case 'provenance':
+      // The object each version requires (slsa-provenance.ts): v1's buildDefinition, v0.2's builder.
+      return at(statement, 'predicateType') === SLSA_PROVENANCE_V1
+        ? `predicate.buildDefinition is ${describe(predicate.buildDefinition)}, not an object`
+        : `predicate.builder is ${describe(predicate.builder)}, not an object`;
     case 'vulnScan':
       return 'its predicate is not a document of its type';
   }
