@@ -50,7 +50,10 @@ export interface VexStatement {
    * then its products (OpenVEX ATTESTING.md).
    */
   readonly products: readonly VexProduct[];
-  /** The statement's own timestamp, else the document's (OpenVEX's inheritance rule). */
+  /**
+   * The statement's own timestamp, else (when it states none) the document's: OpenVEX's inheritance
+   * rule. Undefined when the statement's is not a readable string.
+   */
   readonly timestamp: string | undefined;
 }
 
@@ -118,7 +121,9 @@ function statementOf(entry: unknown, documentTimestamp: string | undefined): Vex
     impactStatement: str(at(entry, 'impact_statement')),
     actionStatement: str(at(entry, 'action_statement')),
     products: products(at(entry, 'products')),
-    timestamp: str(at(entry, 'timestamp')) ?? documentTimestamp,
+    // Inherited only when the statement states none: one it states but we cannot read (a number,
+    // an over-long string) is unknown, not the document's.
+    timestamp: at(entry, 'timestamp') === undefined ? documentTimestamp : str(at(entry, 'timestamp')),
   };
 }
 
