@@ -15,6 +15,7 @@ import {
 const spdx = readFixture('npm-sbom/spdx-2.3.json');
 const cdx15 = readFixture('npm-sbom/cyclonedx-1.5.json');
 const cdx16 = readFixture('cyclonedx-npm/cyclonedx-1.6.json');
+const cdx14 = readFixture('cyclonedx-npm/cyclonedx-1.4.json');
 const lock = readFixture('npm-sbom/sample-project/package-lock.json').json as {
   packages: Record<string, { version?: string; license?: string }>;
 };
@@ -37,6 +38,7 @@ describe('the files are the ones the NOTICE files describe', () => {
     [spdx, 'd769f8c9abf05f77a8c8b25eb9b21326611e38359d719224ff533822d567ba80'],
     [cdx15, 'f479ca9374774bca57bc79db3b3c29c88bfb893acbdc40d47f41e4478d7ef792'],
     [cdx16, '76747b244cb5ea7fae5068276e25069da767444b1062f89c40983527a51ee6b5'],
+    [cdx14, '295d604ae54dc63f6914f241f21cbf5d31817572a70a4ecce902640c3fb74654'],
   ])('%#', (fixture, sha256) => {
     expect(fixture.sha256).toBe(sha256);
   });
@@ -162,6 +164,15 @@ describe('CycloneDX 1.6 from @cyclonedx/cyclonedx-npm 6.0.1', () => {
       purl: 'pkg:npm/spdx-license-ids@3.0.24',
       licenses: ['CC0-1.0'],
     });
+  });
+});
+
+describe('CycloneDX 1.4 from @cyclonedx/cyclonedx-npm 6.0.1 (`--spec-version 1.4`)', () => {
+  it('lists the same components, nesting and licences as the 1.6 document of the same tree', () => {
+    // 1.4 has no licence `acknowledgement` and lists metadata.tools as an array; neither is read.
+    const sbom = viewOf(cosignAttestStatement('cyclonedx', cdx14.json));
+    expect(sbom).toMatchObject({ format: 'CYCLONEDX', specVersion: '1.4', componentCount: installed.length });
+    expect(sbom.components).toEqual(viewOf(githubAttestSbomStatement(cdx16.json)).components);
   });
 });
 
