@@ -210,6 +210,7 @@ export class AttestationService {
             compilePolicy(policy),
             roots,
             conditions.compiled,
+            this.options.signal,
           ),
         );
       const cache = this.options.cache;

@@ -26,17 +26,17 @@ const POLICY = compilePolicy({
 const bundleOf = (name: string) => readFileSync(join(BUNDLE_VERIFY_DIR, name, 'bundle.sigstore.json'));
 
 describe('sigstore-conformance in-toto attestations', () => {
-  it('happy-path-intoto-in-dsse-v3 verifies as SLSA v1 provenance about its subject', () => {
+  it('happy-path-intoto-in-dsse-v3 verifies as SLSA v1 provenance about its subject', async () => {
     const found = discoverAttestationsFrom(bundleOf('happy-path-intoto-in-dsse-v3'), SUBJECT);
     expect(found.attestations[0]?.statement).toMatchObject({ predicateType: SLSA_V1 });
-    const v = verifyAttestations(found, SLSA_V1, POLICY, publicGood);
+    const v = await verifyAttestations(found, SLSA_V1, POLICY, publicGood);
     expect(v).toMatchObject({ verified: true, status: 'VERIFIED', errors: [] });
     expect(v.attestations[0]?.identity?.subjectAlternativeName).toBe(SIGNER);
   });
 
-  it('the same attestation does not verify for another digest: no matching subject digest', () => {
+  it('the same attestation does not verify for another digest: no matching subject digest', async () => {
     const other = `sha256:${'0'.repeat(64)}`;
-    const v = verifyAttestations(
+    const v = await verifyAttestations(
       discoverAttestationsFrom(bundleOf('happy-path-intoto-in-dsse-v3'), other),
       SLSA_V1,
       POLICY,
@@ -48,8 +48,8 @@ describe('sigstore-conformance in-toto attestations', () => {
     ]);
   });
 
-  it('is UNSIGNED for another predicate type, naming the one found', () => {
-    const v = verifyAttestations(
+  it('is UNSIGNED for another predicate type, naming the one found', async () => {
+    const v = await verifyAttestations(
       discoverAttestationsFrom(bundleOf('happy-path-intoto-in-dsse-v3'), SUBJECT),
       'https://spdx.dev/Document',
       POLICY,
@@ -67,10 +67,10 @@ describe('sigstore-conformance in-toto attestations', () => {
     'intoto-log-entry-mismatch_fail',
     'intoto-expired-certificate_fail',
     'dsse-mismatch-envelope_fail',
-  ])('%s never verifies', (name) => {
+  ])('%s never verifies', async (name) => {
     const found = discoverAttestationsFrom(bundleOf(name), SUBJECT);
     const predicateType = found.attestations[0]?.statement?.predicateType ?? SLSA_V1;
-    const v = verifyAttestations(found, predicateType, POLICY, publicGood);
+    const v = await verifyAttestations(found, predicateType, POLICY, publicGood);
     expect(v.verified).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import { celEnv, CelScalar, type CelType, listType, mapType, type parse } from '@bufbuild/cel';
-import { compilePolicyRegexp } from '../../verification/index.js';
+// Not through verification/index.js: the evaluation worker loads this module, and the index would
+// bring all of verification (sigstore, trust roots) into every worker for one function.
+import { compilePolicyRegexp } from '../../verification/policy/regexp.js';
 
 /** CEL's syntax tree, as @bufbuild/cel's parser returns it (its spec package is not ours to import). */
 export type Expr = ReturnType<typeof parse>['expr'];

@@ -10,10 +10,15 @@ import { MAX_CONDITION_INPUT_BYTES } from './limits.js';
  * and predicate type have passed: the conditions read what was verified, never what discovery
  * guessed). Returns one CONDITION_FAILED issue per expression that is false, is not a boolean, or
  * fails to evaluate; empty when all hold. Every expression runs, so each failing one is named.
+ * `starting` is told the index of each expression before it runs (condition-worker.ts).
+ *
+ * This runs to completion on the calling thread: the service calls it only inside the evaluation
+ * worker (condition-pool.ts), where a deadline can stop it.
  */
 export function evaluateConditions(
   conditions: readonly CompiledCondition[],
   payload: Uint8Array,
+  starting: (index: number) => void = () => undefined,
 ): VerificationIssue[] {
   if (conditions.length === 0) return [];
   let statement: unknown;
@@ -30,7 +35,8 @@ export function evaluateConditions(
     predicateType: root.predicateType ?? null,
     subject: root.subject ?? null,
   } as Parameters<ReturnType<typeof plan>>[0];
-  return conditions.flatMap((condition) => {
+  return conditions.flatMap((condition, index) => {
+    starting(index);
     const failure = evaluateOne(condition, bindings);
     return failure === undefined
       ? []

@@ -1,3 +1,4 @@
 export { compileConditions, CONDITION_VARIABLES, type CompiledCondition } from './compile-conditions.js';
 export { evaluateConditions } from './evaluate-conditions.js';
+export { conditionPoolState, evaluateConditionsWithin, type EvaluationOptions } from './condition-pool.js';
 export * from './limits.js';

@@ -1,7 +1,8 @@
 /**
- * Bounds on CEL conditions. @bufbuild/cel has no cost limit and evaluates synchronously, so nothing
- * can interrupt an expression once it runs: the bound comes from what may run at all (see
- * compile-conditions.ts) and from the size of the statement it runs over.
+ * Bounds on CEL conditions. @bufbuild/cel has no cost limit and evaluates synchronously, so the
+ * bound is in three parts: what may run at all (compile-conditions.ts: size, shape, types, patterns),
+ * the size of the statement it runs over, and a deadline — evaluation runs in a worker thread that
+ * is terminated when it is over (condition-pool.ts).
  */
 
 /** Most conditions one policy may carry. */
@@ -22,7 +23,42 @@ export const MAX_CONDITION_COMPREHENSIONS = 8;
 /**
  * Largest statement conditions are evaluated over (the `statement` field's own cap). An SLSA
  * provenance is a few KiB; a larger statement (an SBOM of megabytes) fails its conditions instead of
- * being walked. Measured once on the shared 2-core machine: two comprehensions over a 150 000-element
- * list (300 KB) took 0.17–0.45 s, so the worst policy is a few seconds of CPU, not unbounded.
+ * being walked.
+ *
+ * What the worst accepted policy costs over a statement of this size, measured 2026-12-04 on the
+ * shared 2-core machine (load average 5.0–5.6: two other sessions at work), in-thread, no deadline:
+ * - one `matches()` of an accepted ~400-instruction pattern (`[ab]*a[ab]{400}[^ab]`) over a
+ *   pseudo-random 262 000-character a/b string: 1.3–2.1 s. A policy can hold 16 conditions of 21
+ *   such calls (the same pattern counts once towards the regexp caps): 336 scans, ~10 minutes;
+ * - eight comprehensions (the cap), each one pass over a 131 000-element list: 0.58–0.76 s;
+ * - a trivial condition over it in the worker (JSON parse included): 1.3–6.4 ms.
+ * The first is why the static rules are not the bound and {@link CONDITION_EVALUATION_TIMEOUT_MS}
+ * is: with it, that policy answered in 1.2–1.7 s, the limit plus starting a new worker for it (under
+ * tsx from sources ~0.6 s of that; a worker starts in ~0.1 s from dist/).
  */
 export const MAX_CONDITION_INPUT_BYTES = 256 * 1024;
+
+/**
+ * Wall-clock limit on evaluating one attestation's conditions, counted from when a worker takes
+ * them. Real conditions over a real statement take well under a millisecond (a 256 KiB statement's
+ * JSON parse is a few ms); what reaches this limit is a policy that makes RE2 scan the largest
+ * strings again and again, which the static rules cannot price. 1 s rather than less: the heaviest
+ * comprehension policy over the largest list took up to 0.76 s on the loaded test machine, and it
+ * should pass there.
+ */
+export const CONDITION_EVALUATION_TIMEOUT_MS = 1000;
+
+/**
+ * Worker threads evaluating conditions, process-wide. Two: one slow policy cannot hold up every
+ * other request's conditions, and the service's own event loop keeps a core.
+ */
+export const CONDITION_WORKERS = 2;
+
+/** Old-generation heap of one evaluation worker, MiB: an expression that builds too much dies alone. */
+export const CONDITION_WORKER_HEAP_MB = 128;
+
+/**
+ * How long a new worker may take to load @bufbuild/cel and report ready (tens of ms from dist/,
+ * longer from TypeScript sources under tsx in tests).
+ */
+export const CONDITION_WORKER_START_TIMEOUT_MS = 20_000;

@@ -1,5 +1,5 @@
 import { UnreachableCaseError } from '../../errors/index.js';
-import { type CompiledCondition, evaluateConditions } from '../conditions/index.js';
+import { type CompiledCondition, evaluateConditionsWithin } from '../conditions/index.js';
 import { bundlePayload, type SignedAttestation } from './attestation-check.js';
 import type { AttestationOutcome } from './types.js';
 
@@ -8,14 +8,20 @@ import type { AttestationOutcome } from './types.js';
  * outcome is evaluated, and over the signed payload bytes — the same bytes the subject and predicate
  * type were read from — so a condition can never pass on something nobody signed. A failing
  * condition turns the outcome into `verified: false` with one CONDITION_FAILED issue per expression.
+ * Evaluation runs in a worker under a deadline (conditions/condition-pool.ts); `signal` stops it.
  */
-export function applyConditions(
+export async function applyConditions(
   outcome: AttestationOutcome,
   attestation: SignedAttestation,
   conditions: readonly CompiledCondition[],
-): AttestationOutcome {
+  signal?: AbortSignal,
+): Promise<AttestationOutcome> {
   if (!outcome.verified || conditions.length === 0) return outcome;
-  const errors = evaluateConditions(conditions, signedPayload(attestation));
+  const errors = await evaluateConditionsWithin(
+    conditions,
+    signedPayload(attestation),
+    signal === undefined ? {} : { signal },
+  );
   if (errors.length === 0) return outcome;
   return { attestation: outcome.attestation, verified: false, errors, identity: outcome.identity };
 }

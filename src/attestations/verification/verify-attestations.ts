@@ -19,20 +19,23 @@ const isSigned = (a: DiscoveredAttestation): a is SignedAttestation => a.kind !=
  * own; VERIFIED when one passes everything. BuildKit statements are unsigned and never counted.
  * Discovery problems are failed entries, never skipped. Nothing of that type: UNSIGNED, with cosign's
  * `none of the attestations matched the predicate type: %s, found: %s` when others exist.
+ * `conditions` are evaluated (off the event loop, under a deadline) over each attestation that
+ * passed everything else; `signal` stops that evaluation.
  */
-export function verifyAttestations(
+export async function verifyAttestations(
   found: AttestationDiscoveryResult,
   predicateType: string,
   policy: CompiledPolicy,
   trustRoots: TrustRootsToTry,
   conditions: readonly CompiledCondition[] = [],
-): AttestationDigestVerification {
+  signal?: AbortSignal,
+): Promise<AttestationDigestVerification> {
   const signed = found.attestations.filter(isSigned);
   const candidates = signed.filter(
     (a) => a.statement === undefined || a.statement.predicateType === predicateType,
   );
-  const outcomes: AttestationOutcome[] = [
-    ...candidates.map((attestation) =>
+  const checked = await Promise.all(
+    candidates.map((attestation) =>
       applyConditions(
         {
           attestation,
@@ -44,10 +47,11 @@ export function verifyAttestations(
         },
         attestation,
         conditions,
+        signal,
       ),
     ),
-    ...found.problems.map(problemEntry),
-  ];
+  );
+  const outcomes: AttestationOutcome[] = [...checked, ...found.problems.map(problemEntry)];
   const base = {
     digest: found.subjectDigest,
     predicateType,

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONDITION_EVALUATION_TIMEOUT_MS } from '../../../src/attestations/conditions/index.js';
 import { buildImage, pushImage, type BuiltImage } from '../../support/registry/index.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { inTotoStatement, pushBundleReferrer, SLSA_PROVENANCE_V1 } from '../../support/sigstore/index.js';
@@ -143,6 +144,57 @@ describe('attestationVerification(conditions)', () => {
         },
       },
     ]);
+  });
+
+  describe('an accepted policy too slow for the statement', () => {
+    // A signed provenance whose predicate carries a string just under the 256 KiB the conditions run
+    // over: one scan of it by this accepted pattern takes seconds; the policy asks for three.
+    const SLOW = 'predicate.s.matches("[ab]*a[ab]{400}[^ab]")';
+    let big: BuiltImage;
+
+    beforeAll(async () => {
+      big = buildImage({ os: 'linux', architecture: 'arm64' });
+      await pushImage(h.target, REPO, big);
+      // Pseudo-random a/b (a periodic string lets RE2's DFA cache every state and finish at once).
+      let s = '';
+      let x = 2463534242;
+      for (let i = 0; i < 250_000; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        s += x & 1 ? 'a' : 'b';
+      }
+      const statement = inTotoStatement({
+        subjects: [big.digest],
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate: { s },
+      });
+      const identity = h.sigstore.issueCertificate({ san: { email: SAN }, issuer: ISSUER });
+      await pushBundleReferrer(
+        h.target,
+        REPO,
+        big,
+        h.sigstore.signBundle({ imageDigest: big.digest, identity, statement }),
+      );
+    });
+
+    it('is stopped at the evaluation deadline: FAILED, naming the expression and the limit', async () => {
+      const reply = await verify(['predicateType != ""', SLOW, SLOW, SLOW], ref(big.digest));
+      expect(reply.errors).toBeUndefined();
+      const v = reply.data?.image.attestationVerification;
+      expect(v).toMatchObject({ verified: false, status: 'FAILED' });
+      expect(v?.attestations[0]?.errors[0]).toEqual({
+        code: 'CONDITION_FAILED',
+        message: `condition ${JSON.stringify(SLOW)} did not finish within the ${CONDITION_EVALUATION_TIMEOUT_MS} ms evaluation limit`,
+      });
+      // The signature itself verified: the failure is the condition's, reported per attestation.
+      expect(v?.attestations[0]?.identity).toMatchObject({ subjectAlternativeName: SAN });
+    });
+
+    it('the same service still evaluates other conditions afterwards', async () => {
+      const reply = await verify([ON_MAIN]);
+      expect(reply.data?.image.attestationVerification).toMatchObject({ verified: true, status: 'VERIFIED' });
+    });
   });
 
   describe('a bad expression is INVALID_POLICY before any registry request', () => {

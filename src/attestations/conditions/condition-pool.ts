@@ -1,0 +1,260 @@
+import { Worker } from 'node:worker_threads';
+import type { VerificationIssue } from '../../verification/index.js';
+import type { CompiledCondition } from './compile-conditions.js';
+import type { EvaluationRequest } from './condition-worker.js';
+import {
+  CONDITION_EVALUATION_TIMEOUT_MS,
+  CONDITION_WORKER_HEAP_MB,
+  CONDITION_WORKER_START_TIMEOUT_MS,
+  CONDITION_WORKERS,
+  MAX_CONDITION_INPUT_BYTES,
+} from './limits.js';
+
+/** Options of {@link evaluateConditionsWithin}. */
+export interface EvaluationOptions {
+  /** Wall-clock bound on one evaluation, from when a worker takes it; default {@link CONDITION_EVALUATION_TIMEOUT_MS}. */
+  readonly timeoutMs?: number;
+  /** Stops the evaluation at once (the worker running it is terminated); the promise rejects with the reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Evaluates `conditions` over `payload` like {@link evaluateConditions}, but in a worker thread that
+ * is terminated at the deadline. @bufbuild/cel evaluates synchronously with no cost hook, and what
+ * compile-conditions.ts lets through is linear in the statement but not cheap: one accepted
+ * `matches()` over a 250 KB string took 2.2 s here, and a policy may repeat it. Only a thread of its
+ * own can be stopped mid-expression, so evaluation never runs on the event loop.
+ *
+ * A timeout is CONDITION_FAILED naming the expression that was running and the limit, not
+ * INVALID_POLICY: whether it finishes in time depends on the statement (the same policy is instant
+ * over a small one) and on the machine's load, and by then the registry has been asked, so it is a
+ * verdict on this attestation, not a refusal of the policy. Being a failed verdict it is cached like
+ * one, so the same costly policy over the same statement is not re-run on every request.
+ */
+export function evaluateConditionsWithin(
+  conditions: readonly CompiledCondition[],
+  payload: Uint8Array,
+  options: EvaluationOptions = {},
+): Promise<VerificationIssue[]> {
+  if (conditions.length === 0) return Promise.resolve([]);
+  // The worker refuses these too, but copying megabytes to it only to be refused is waste.
+  if (payload.byteLength > MAX_CONDITION_INPUT_BYTES) {
+    return Promise.resolve([
+      {
+        code: 'CONDITION_FAILED',
+        message: `conditions not evaluated: the in-toto statement is ${payload.byteLength} bytes, more than the ${MAX_CONDITION_INPUT_BYTES} conditions are evaluated over`,
+      },
+    ]);
+  }
+  return pool.run({
+    texts: conditions.map((c) => c.text),
+    payload,
+    timeoutMs: options.timeoutMs ?? CONDITION_EVALUATION_TIMEOUT_MS,
+    signal: options.signal,
+  });
+}
+
+/** What the pool knows of its workers, for tests of its bounds. */
+export function conditionPoolState(): { readonly workers: number; readonly queued: number } {
+  return { workers: pool.workers, queued: pool.queued };
+}
+
+interface Task extends EvaluationRequest {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  resolve(issues: VerificationIssue[]): void;
+  reject(reason: unknown): void;
+  /** Takes the task out of the queue when its signal aborts while it waits. */
+  onAbortWhileWaiting?: () => void;
+}
+
+/** One worker thread, its start-up, and the shared cell where it says which expression is running. */
+interface Slot {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly progress: Int32Array;
+}
+
+/**
+ * At most {@link CONDITION_WORKERS} threads, started on first use and kept (unref'd: an idle pool
+ * does not keep the process alive); tasks beyond them wait in arrival order. A worker that times
+ * out, is aborted, runs out of its heap or crashes is terminated and replaced on the next task.
+ */
+class ConditionPool {
+  private readonly idle: Slot[] = [];
+  private readonly waiting: Task[] = [];
+  private started = 0;
+
+  get workers(): number {
+    return this.started;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  run(request: Omit<Task, 'resolve' | 'reject'>): Promise<VerificationIssue[]> {
+    return new Promise((resolve, reject) => {
+      request.signal?.throwIfAborted();
+      const task: Task = { ...request, resolve, reject };
+      this.waiting.push(task);
+      if (task.signal !== undefined) {
+        task.onAbortWhileWaiting = () => this.dropWaiting(task);
+        task.signal.addEventListener('abort', task.onAbortWhileWaiting, { once: true });
+      }
+      this.pump();
+    });
+  }
+
+  private dropWaiting(task: Task): void {
+    const at = this.waiting.indexOf(task);
+    if (at === -1) return;
+    this.waiting.splice(at, 1);
+    task.reject(task.signal?.reason);
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      let slot = this.idle.pop();
+      if (slot === undefined) {
+        if (this.started >= CONDITION_WORKERS) return;
+        slot = this.start();
+      }
+      const task = this.waiting.shift() as Task;
+      // The signal may be the service's, shared by every task: leave no listener behind.
+      if (task.onAbortWhileWaiting !== undefined) {
+        task.signal?.removeEventListener('abort', task.onAbortWhileWaiting);
+      }
+      void this.dispatch(slot, task);
+    }
+  }
+
+  private start(): Slot {
+    this.started += 1;
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    const entry = workerEntry();
+    const worker = new Worker(entry.source, {
+      eval: entry.eval,
+      workerData: { progress: progress.buffer },
+      // A heap of its own: an expression that builds huge strings or lists kills its worker with
+      // ERR_WORKER_OUT_OF_MEMORY instead of growing the service's heap.
+      resourceLimits: { maxOldGenerationSizeMb: CONDITION_WORKER_HEAP_MB },
+    });
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`did not start within ${CONDITION_WORKER_START_TIMEOUT_MS} ms`)),
+        CONDITION_WORKER_START_TIMEOUT_MS,
+      );
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', settle);
+        worker.off('exit', onExit);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onMessage = (message: unknown) => {
+        if (message === 'ready') settle();
+      };
+      const onExit = (code: number) => settle(new Error(`exited with code ${code} while starting`));
+      worker.on('message', onMessage);
+      worker.on('error', settle);
+      worker.on('exit', onExit);
+    });
+    return { worker, ready, progress };
+  }
+
+  private async dispatch(slot: Slot, task: Task): Promise<void> {
+    try {
+      await slot.ready;
+    } catch (error) {
+      this.discard(slot);
+      task.resolve([
+        {
+          code: 'CONDITION_FAILED',
+          message: `conditions not evaluated: the evaluation worker ${(error as Error).message}`,
+        },
+      ]);
+      return;
+    }
+    if (task.signal?.aborted) {
+      this.idle.push(slot);
+      this.pump();
+      task.reject(task.signal.reason);
+      return;
+    }
+    Atomics.store(slot.progress, 0, 0);
+    const { worker } = slot;
+    worker.ref(); // a running evaluation keeps the process alive until it answers or is stopped
+    const done = (outcome: { issues: VerificationIssue[] } | { error: unknown }, keep: boolean) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      task.signal?.removeEventListener('abort', onAbort);
+      if (keep) {
+        worker.unref();
+        this.idle.push(slot);
+      } else this.discard(slot);
+      if ('issues' in outcome) task.resolve(outcome.issues);
+      else task.reject(outcome.error);
+      this.pump();
+    };
+    const stopped = (why: string): VerificationIssue[] =>
+      stoppedAt(task, Atomics.load(slot.progress, 0), why);
+    const onMessage = (issues: VerificationIssue[]) => done({ issues }, true);
+    const onError = (error: Error) =>
+      done({ issues: stopped(`stopped the evaluator (${error.message})`) }, false);
+    const onExit = (code: number) =>
+      done({ issues: stopped(`stopped the evaluator (exit code ${code})`) }, false);
+    const onAbort = () => done({ error: task.signal?.reason }, false);
+    const timer = setTimeout(
+      () =>
+        done({ issues: stopped(`did not finish within the ${task.timeoutMs} ms evaluation limit`) }, false),
+      task.timeoutMs,
+    );
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    task.signal?.addEventListener('abort', onAbort, { once: true });
+    const request: EvaluationRequest = { texts: task.texts, payload: task.payload };
+    worker.postMessage(request);
+  }
+
+  /** Terminates a worker that can no longer be trusted to be idle; the next task starts a new one. */
+  private discard(slot: Slot): void {
+    this.started -= 1;
+    void slot.worker.terminate();
+  }
+}
+
+/** The issues of a stopped evaluation: the expression that was running, and those never started. */
+function stoppedAt(task: Task, index: number, why: string): VerificationIssue[] {
+  const running = task.texts[index] ?? '';
+  return [
+    { code: 'CONDITION_FAILED', message: `condition ${JSON.stringify(running)} ${why}` },
+    ...task.texts.slice(index + 1).map((text) => ({
+      code: 'CONDITION_FAILED' as const,
+      message: `condition ${JSON.stringify(text)} was not evaluated: the evaluation was stopped at ${JSON.stringify(running)}`,
+    })),
+  ];
+}
+
+/**
+ * The worker: the compiled `condition-worker.js` beside this module in dist/; or, when this module
+ * runs from TypeScript sources (vitest, tsx scripts), a two-line bootstrap that registers tsx in the
+ * new thread and imports the `.ts` entry — loader hooks are per thread, and `execArgv: ['--import',
+ * 'tsx']` does not reach a worker on Node 20 ("Unknown file extension .ts").
+ */
+function workerEntry(): { source: URL | string; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { source: new URL('./condition-worker.js', here), eval: false };
+  const entry = JSON.stringify(new URL('./condition-worker.ts', here).href);
+  return {
+    source: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`,
+    eval: true,
+  };
+}
+
+const pool = new ConditionPool();
