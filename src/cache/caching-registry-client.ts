@@ -174,14 +174,33 @@ export class CachingRegistryClient implements RegistryClient {
     const namespace: CacheNamespace = SIGNATURE_TAG.test(tag) ? 'signature-tag' : 'tag';
     const parts = [repo.registry, repo.repository, tag];
     const lookup = async () => {
-      const digest = await this.cache.get(namespace, parts, digestDecoder);
-      return digest === undefined ? undefined : this.cachedManifest(repo, digest);
+      const entry = await this.cache.get(namespace, parts, tagEntryDecoder);
+      if (entry === undefined) return undefined;
+      if (typeof entry !== 'string')
+        throw new RegistryError('MANIFEST_UNKNOWN', entry.absent, { status: 404 });
+      return this.cachedManifest(repo, entry);
     };
     const cached = await lookup();
     if (cached !== undefined) return cached;
     // Only signature tags are shared (see `isShareable`), so only they are worth a lease.
     return this.leased(namespace, parts, signal, lookup, async () => {
-      const fetched = await this.upstream.fetchManifest(repo, tag, { signal });
+      let fetched: FetchedManifest;
+      try {
+        fetched = await this.upstream.fetchManifest(repo, tag, { signal });
+      } catch (error) {
+        // A signature tag that does not exist (`sha256-<hex>.att` of an image with no legacy
+        // attestations: most images) is remembered as absent for as long as a listing is, else every
+        // warm attestation query would ask again. Cached absence can only hide what was pushed in
+        // the last listing TTL, as a cached listing does; other tags' 404s are not kept.
+        if (
+          namespace === 'signature-tag' &&
+          error instanceof RegistryError &&
+          error.code === 'MANIFEST_UNKNOWN'
+        ) {
+          await this.cache.set(namespace, parts, { absent: error.message }, this.options.ttlMs(namespace));
+        }
+        throw error;
+      }
       // The digest stored is the one computed from the bytes, never a header the registry sent.
       await Promise.all([
         this.storeManifest(repo, fetched),
@@ -222,6 +241,15 @@ export class CachingRegistryClient implements RegistryClient {
     const parts = [repo.registry, repo.repository, fetched.digest];
     return this.cache.set('manifest', parts, storedManifest(fetched), this.options.ttlMs('manifest'));
   }
+}
+
+/** A tag entry: the digest it named, or that it did not exist (with the registry's message, for errors). */
+function tagEntryDecoder(raw: unknown): string | { readonly absent: string } | undefined {
+  const digest = digestDecoder(raw);
+  if (digest !== undefined) return digest;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const absent = (raw as { absent?: unknown }).absent;
+  return typeof absent === 'string' && absent.length <= 1024 ? { absent } : undefined;
 }
 
 function aborted(what: string, reason: unknown): RegistryError {

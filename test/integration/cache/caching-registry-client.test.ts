@@ -132,6 +132,30 @@ describe('the caching registry client', () => {
       expect(proxy.manifestGets()).toBe(2);
     });
 
+    it('remembers a missing signature tag for the listing TTL, and only that kind of tag', async () => {
+      const { client: caching } = client({ listingTtlSeconds: 1 });
+      const att = `${image.digest.replace(':', '-')}.att`;
+      const first = await caching.fetchManifest(repo, att).catch((error: unknown) => error);
+      expect(first).toMatchObject({ code: 'MANIFEST_UNKNOWN' });
+      // Asked again: the same error, as a RegistryError, without the registry.
+      const again = await caching.fetchManifest(repo, att).catch((error: unknown) => error);
+      expect(again).toBeInstanceOf(RegistryError);
+      expect(again).toMatchObject({ code: 'MANIFEST_UNKNOWN', message: (first as Error).message });
+      expect(proxy.manifestGets()).toBe(1);
+      // An ordinary tag's 404 is not kept.
+      await expect(caching.fetchManifest(repo, 'no-such-tag')).rejects.toMatchObject({
+        code: 'MANIFEST_UNKNOWN',
+      });
+      await expect(caching.fetchManifest(repo, 'no-such-tag')).rejects.toMatchObject({
+        code: 'MANIFEST_UNKNOWN',
+      });
+      expect(proxy.manifestGets()).toBe(3);
+      // After the listing TTL, it is asked again (and would be found, had it been pushed meanwhile).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await expect(caching.fetchManifest(repo, att)).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
+      expect(proxy.manifestGets()).toBe(4);
+    });
+
     it('gives concurrent callers the failure of the one request made, as a RegistryError', async () => {
       const { client: caching } = client();
       const missing = buildImage({ os: 'linux', architecture: 'mips64le' });
