@@ -22,7 +22,7 @@ import {
   createGraphiQLHandler,
   sendGraphiQLOff,
 } from './graphiql/index.js';
-import { createCache, ViewCache, type Cache } from './cache/index.js';
+import { createCache, ContentMemo, type Cache } from './cache/index.js';
 import { createRegistryClient, RequestBudget, withRequestBudget } from './registry/index.js';
 import {
   cacheCheck,
@@ -173,7 +173,7 @@ export async function createServer(config: Config, deps: ServerDependencies = {}
     },
     membership,
     verifications: cache.verifications,
-    views: new ViewCache(config.cache.viewsMaxBytes),
+    memo: new ContentMemo(config.cache.viewsMaxBytes),
     hintScanMaxTags: config.verification.hintScanMaxTags,
   };
   let ready = false;

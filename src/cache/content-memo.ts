@@ -1,21 +1,24 @@
 import { LruMap } from '../collections/lru-map.js';
+import type { PayloadMemo } from '../discovery/index.js';
 
 /**
- * Views computed from content-addressed statements, kept across requests: the SBOM of a 10 MB
- * statement is read once per digest, not once per query that pages through it.
+ * What was computed from content-addressed bytes, kept across requests: the SBOM view of a 10 MB
+ * statement is read once per digest, not once per query that pages through it, and the blob it came
+ * from is parsed once (as discovery's {@link PayloadMemo}), not on every query that lists it.
  *
- * Keyed by the stored object's digest (an `.att` or BuildKit layer, a bundle referrer manifest): a
- * digest is one set of bytes, checked when fetched, so one key is one statement and one view,
- * whichever repository or request reached it. Process-local on purpose: a view shown for a
+ * Views are keyed by the stored object's digest (an `.att` or BuildKit layer, a bundle referrer
+ * manifest): a digest is one set of bytes, checked when fetched, so one key is one statement and one
+ * view, whichever repository or request reached it; payloads as discovery keys them (repository
+ * included, see payload-memo.ts). Process-local on purpose: what is shown for a
  * verified attestation must come from its bytes, and a shared store (Redis) can be written by
  * anyone who reaches it; recomputing is cheap next to that risk, and verdicts are kept the same way.
  *
- * Bounded by entries and by weight; the weight of a view is the size of the statement it was read
- * from (a view is never larger than its statement plus a small constant), so the bound is in bytes
- * the operator can reason about (`IMPRIMATUR_CACHE_VIEWS_MAX_BYTES`). A view heavier than an eighth
- * of the bound is computed each time rather than evicting everything else for it.
+ * Bounded by entries and by weight; the weight of an entry is the size of the bytes it was read
+ * from, so the bound is in bytes the operator can reason about (`IMPRIMATUR_CACHE_VIEWS_MAX_BYTES`);
+ * the heap it holds is a small multiple of that (parsed JSON is larger than its text). An entry
+ * heavier than a quarter of the bound is computed each time rather than evicting everything else.
  */
-export class ViewCache {
+export class ContentMemo implements PayloadMemo {
   private readonly entries: LruMap<string, Kept> | undefined;
 
   constructor(
@@ -38,16 +41,27 @@ export class ViewCache {
     statementBytes: number,
     compute: () => T,
   ): { readonly value: T; readonly cached: boolean } {
-    const key = `${kind} ${digest}`;
+    const key = `view ${kind} ${digest}`;
     const hit = this.entries?.get(key);
     if (hit !== undefined) return { value: hit.value as T, cached: true };
     const value = compute();
     const weight = statementBytes + VIEW_OVERHEAD_BYTES;
-    if (this.entries !== undefined && weight <= this.maxBytes / 8) this.entries.set(key, { value, weight });
+    if (this.entries !== undefined && weight <= this.maxBytes / 4) this.entries.set(key, { value, weight });
     return { value, cached: false };
   }
 
-  /** Views kept now. */
+  peek(key: string): unknown {
+    return this.entries?.get(`payload ${key}`)?.value;
+  }
+
+  keep(key: string, value: unknown, weight: number): void {
+    const cost = weight + VIEW_OVERHEAD_BYTES;
+    if (this.entries !== undefined && cost <= this.maxBytes / 4) {
+      this.entries.set(`payload ${key}`, { value, weight: cost });
+    }
+  }
+
+  /** Entries kept now. */
   get size(): number {
     return this.entries?.size ?? 0;
   }

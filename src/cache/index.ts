@@ -14,4 +14,4 @@ export { VerificationCache, type CachedVerification, type VerificationKey } from
 export { CACHE_NAMESPACES, type CacheNamespace } from './namespaces.js';
 export { policyFingerprint } from './canonical-policy.js';
 export type { SharedTierHealth } from './shared-tier.js';
-export { ViewCache } from './view-cache.js';
+export { ContentMemo } from './content-memo.js';

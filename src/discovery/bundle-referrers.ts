@@ -11,6 +11,7 @@ import {
 import { OCI_EMPTY_MEDIA_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE_PREFIX } from './media-types.js';
 import { isNotFound, problemFromFailure } from './registry-failures.js';
 import { roleByAnnotation, roleOfBundle, type BundleRole } from './bundle-role.js';
+import { memoized, payloadMemoKey } from './payload-memo.js';
 import { readSigstoreBundle } from './sigstore-bundle.js';
 import type { BundleSignature, DiscoveryProblem } from './types.js';
 import { quote } from './untrusted-json.js';
@@ -178,12 +179,29 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
       claimedRole === 'attestation'
         ? { maxBytes: attestationBytesCap(context.limits), what: 'attestation bundle' }
         : { maxBytes: context.limits.maxPayloadBytes, what: 'signature blob' };
-    const payload = await fetchPayload(context, layer, cap);
-    if ('problem' in payload) return { role: claimedRole, ...payload };
-    const contents = readSigstoreBundle(payload.bytes, {
-      subjectDigest: context.subjectDigest,
-      maxBytes: cap.maxBytes,
-    });
+    const read = await memoized(
+      context.memo,
+      payloadMemoKey(
+        'sigstore-bundle',
+        context.repository,
+        layer.digest,
+        context.subjectDigest,
+        cap.maxBytes,
+      ),
+      () => layer.size,
+      async () => {
+        const payload = await fetchPayload(context, layer, cap);
+        if ('problem' in payload) return payload;
+        return {
+          contents: readSigstoreBundle(payload.bytes, {
+            subjectDigest: context.subjectDigest,
+            maxBytes: cap.maxBytes,
+          }),
+        };
+      },
+    );
+    if ('problem' in read) return { role: claimedRole, problem: read.problem };
+    const { contents } = read;
     return {
       // The signed statement, not the annotation beside it, says what the bundle is.
       role: roleOfBundle(contents.payloadType, contents.claims),

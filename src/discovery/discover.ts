@@ -2,6 +2,7 @@ import type { RegistryClient, RepositoryRef } from '../registry/types.js';
 import { discoverBundleReferrers } from './bundle-referrers.js';
 import type { DiscoveryContext, DiscoveryLimits, Findings } from './discovery-context.js';
 import { DiscoveryError } from './errors.js';
+import type { PayloadMemo } from './payload-memo.js';
 import { discoverLegacySignatures } from './legacy-signatures.js';
 import type { DiscoveryResult } from './types.js';
 
@@ -17,6 +18,8 @@ export interface DiscoveryOptions {
    * (for attestations): reused instead of listing and fetching the referrers again.
    */
   readonly bundleReferrers?: Promise<Findings>;
+  /** Parsed blobs kept across requests (see payload-memo.ts). */
+  readonly memo?: PayloadMemo;
 }
 
 /**
@@ -92,6 +95,7 @@ export function startDiscovery(
       subjectDigest: digest,
       limits,
       signal,
+      memo: options.memo,
     };
     const cancelOnFailure = (part: Promise<Findings>) =>
       part.catch((error: unknown) => {
@@ -128,7 +132,7 @@ export function startBundleReferrerDiscovery(
   repo: RepositoryRef,
   digest: string,
   limits: DiscoveryLimits,
-  options: Pick<DiscoveryOptions, 'signal' | 'signatureRepository'> = {},
+  options: Pick<DiscoveryOptions, 'signal' | 'signatureRepository' | 'memo'> = {},
 ): Promise<Findings> {
   try {
     if (!SHA256_DIGEST.test(digest)) {
@@ -145,6 +149,7 @@ export function startBundleReferrerDiscovery(
       subjectDigest: digest,
       limits,
       signal: options.signal ?? new AbortController().signal,
+      memo: options.memo,
     });
     void part.catch(() => undefined);
     return part;

@@ -1,4 +1,5 @@
 import type { Descriptor, RegistryClient, RepositoryRef } from '../registry/types.js';
+import type { PayloadMemo } from './payload-memo.js';
 import type { BundleSignature, DiscoveredSignature, DiscoveryProblem } from './types.js';
 
 /** Caps against hostile registries; see {@link discoverSignatures}. */
@@ -28,6 +29,8 @@ export interface DiscoveryContext {
   readonly subjectDigest: string;
   readonly limits: DiscoveryLimits;
   readonly signal: AbortSignal;
+  /** Parsed blobs kept across requests (see payload-memo.ts); absent: every read parses. */
+  readonly memo?: PayloadMemo;
 }
 
 /** What one format contributed. */

@@ -1,4 +1,4 @@
-import type { VerificationCache, ViewCache } from '../cache/index.js';
+import type { VerificationCache, ContentMemo } from '../cache/index.js';
 import type { DiscoveryLimits } from '../discovery/index.js';
 import type { RegistryClient } from '../registry/types.js';
 import { ImageService } from '../services/index.js';
@@ -28,8 +28,11 @@ export interface ContextDependencies {
   readonly membership: IndexMembership;
   /** Process-wide verdict cache; without it verdicts live only as long as one request. */
   readonly verifications?: VerificationCache;
-  /** Process-wide attestation views by digest; without it views live only as long as one request. */
-  readonly views?: ViewCache;
+  /**
+   * Process-wide views and parsed blobs by digest (IMPRIMATUR_CACHE_VIEWS_MAX_BYTES); without it
+   * they live only as long as one request.
+   */
+  readonly memo?: ContentMemo;
   /** Bound of the opt-in tag scan behind `findSignedIndex` (`IMPRIMATUR_HINT_SCAN_MAX_TAGS`). */
   readonly hintScanMaxTags?: number;
 }
@@ -47,6 +50,7 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
     cache: deps.verifications,
     hintScanMaxTags: deps.hintScanMaxTags,
     signal,
+    memo: deps.memo,
   });
   return {
     images: new ImageService({ registry: deps.registry, maxConfigBytes: deps.maxConfigBytes, signal }),
@@ -59,7 +63,8 @@ export function createContext(deps: ContextDependencies, signal?: AbortSignal): 
       signatures: verification,
       cache: deps.verifications,
       signal,
+      memo: deps.memo,
     }),
-    attestationContent: new AttestationContentService(deps.views),
+    attestationContent: new AttestationContentService(deps.memo),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ViewCache } from '../cache/index.js';
+import { ContentMemo } from '../cache/index.js';
 import { AttestationContentService, MalformedPredicateError } from './attestation-content.js';
 import type { AttestationView } from './attestation-views.js';
 
@@ -39,7 +39,7 @@ describe('AttestationContentService', () => {
   });
 
   it('with the process-wide view cache, requests after the first read nothing', () => {
-    const cache = new ViewCache(1024 * 1024);
+    const cache = new ContentMemo(1024 * 1024);
     const a = counted('sha256:1', CDX, BOM);
     const first = new AttestationContentService(cache).view('sbom', a.view);
     const second = new AttestationContentService(cache).view('sbom', a.view);
@@ -51,13 +51,13 @@ describe('AttestationContentService', () => {
     expect(b.reads.count).toBe(1);
   });
 
-  it('does not keep a view heavier than an eighth of the bound, and keeps nothing at 0', () => {
-    const small = new ViewCache(64 * 1024);
+  it('does not keep a view heavier than a quarter of the bound, and keeps nothing at 0', () => {
+    const small = new ContentMemo(64 * 1024);
     const big = counted('sha256:big', CDX, BOM, 16 * 1024);
     new AttestationContentService(small).view('sbom', big.view);
     new AttestationContentService(small).view('sbom', big.view);
     expect(big.reads.count).toBe(2);
-    const none = new ViewCache(0);
+    const none = new ContentMemo(0);
     const a = counted('sha256:1', CDX, BOM);
     new AttestationContentService(none).view('sbom', a.view);
     new AttestationContentService(none).view('sbom', a.view);
@@ -74,7 +74,7 @@ describe('AttestationContentService', () => {
   });
 
   it('reports a predicate of the right type that is not a document of it, saying why, every time', () => {
-    const cache = new ViewCache(1024 * 1024);
+    const cache = new ContentMemo(1024 * 1024);
     const cases: [string, string, unknown, RegExp][] = [
       ['sbom', CDX, { bomFormat: 'SPDX' }, /predicate\.bomFormat is "SPDX", not "CycloneDX"/],
       [

@@ -5,7 +5,7 @@ import {
   type ViewOutcome,
   type Views,
 } from '../attestations/views/index.js';
-import type { ViewCache } from '../cache/index.js';
+import type { ContentMemo } from '../cache/index.js';
 import { ImprimaturError } from '../errors/index.js';
 import { metrics } from '../telemetry/index.js';
 import type { AttestationView } from './attestation-views.js';
@@ -20,7 +20,7 @@ export class MalformedPredicateError extends ImprimaturError<'MALFORMED_PREDICAT
 /**
  * The typed views of attestations (SBOM, SLSA provenance, OpenVEX, cosign vuln scan), one instance
  * per request. Each view of one stored statement is computed at most once per request and, with
- * the process-wide {@link ViewCache}, once per digest across requests: paging through a large SBOM
+ * the process-wide {@link ContentMemo}, once per digest across requests: paging through a large SBOM
  * reads its statement once, not once per page.
  *
  * Views are of the statement as stored, signed or not: what it claims. Whether it is trusted is
@@ -30,7 +30,7 @@ export class AttestationContentService {
   /** This request's outcomes, by view and digest: aliases and repeated fields reuse them. */
   private readonly outcomes = new Map<string, ViewOutcome<ViewKind>>();
 
-  constructor(private readonly cache?: ViewCache) {}
+  constructor(private readonly cache?: ContentMemo) {}
 
   /**
    * The `kind` view of `attestation`, or null when its predicate type has no such view (answered

@@ -10,7 +10,7 @@ import {
   type AttestationDigestVerification,
 } from '../attestations/verification/index.js';
 import type { VerificationCache } from '../cache/index.js';
-import type { DiscoveryLimits } from '../discovery/index.js';
+import type { DiscoveryLimits, PayloadMemo } from '../discovery/index.js';
 import { ImprimaturError } from '../errors/index.js';
 import { ConcurrencyGate } from '../registry/index.js';
 import type { FetchedManifest, RegistryClient, RepositoryRef } from '../registry/types.js';
@@ -34,6 +34,8 @@ export interface AttestationServiceOptions {
   readonly signal?: AbortSignal;
   /** Process-wide verdict cache (the signatures' own, under attestation keys); else per request. */
   readonly cache?: VerificationCache;
+  /** Parsed blobs kept across requests (src/discovery/payload-memo.ts); absent: parsed per request. */
+  readonly memo?: PayloadMemo;
 }
 
 /** A digest's attestation verdict as the edges report it. */
@@ -95,6 +97,7 @@ export class AttestationService {
         signal: this.options.signal,
         referrers: this.options.signatures.referrerFindings(repo, digest),
         index,
+        memo: this.options.memo,
       });
       // Fields that never await it (a query for `verification` only) must not leave a rejection unhandled.
       void found.catch(() => undefined);

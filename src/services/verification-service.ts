@@ -1,5 +1,6 @@
 import { setImmediate as afterPendingIo } from 'node:timers/promises';
 import {
+  type PayloadMemo,
   startBundleReferrerDiscovery,
   startDiscovery,
   type Discovery,
@@ -45,6 +46,8 @@ export interface VerificationServiceOptions {
    */
   readonly hintScanMaxTags?: number;
   readonly signal?: AbortSignal;
+  /** Parsed blobs kept across requests (src/discovery/payload-memo.ts); absent: parsed per request. */
+  readonly memo?: PayloadMemo;
 }
 
 /** Per call choices of {@link VerificationService.verify}. */
@@ -129,6 +132,7 @@ export class VerificationService {
     if (part === undefined) {
       part = startBundleReferrerDiscovery(this.options.registry, repo, digest, this.options.limits, {
         signal: this.options.signal,
+        memo: this.options.memo,
       });
       this.referrerParts.set(key, part);
     }
@@ -142,6 +146,7 @@ export class VerificationService {
       discovery = startDiscovery(this.options.registry, repo, digest, this.options.limits, {
         signal: this.options.signal,
         bundleReferrers: this.referrerParts.get(key),
+        memo: this.options.memo,
       });
       this.discoveries.set(key, discovery);
     }

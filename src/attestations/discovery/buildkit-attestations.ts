@@ -5,6 +5,8 @@ import {
   FETCH_CONCURRENCY,
   fetchPayload,
   mapBounded,
+  memoized,
+  payloadMemoKey,
   problemFromFailure,
   quote,
 } from '../../discovery/index.js';
@@ -109,15 +111,23 @@ async function readStatementLayer(
       };
     }
     const maxBytes = attestationBytesCap(context.limits);
-    const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
-    if ('problem' in payload) return payload;
+    const read = await memoized(
+      context.memo,
+      payloadMemoKey('statement', context.repository, layer.digest, maxBytes),
+      () => layer.size,
+      async () => {
+        const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
+        return 'problem' in payload ? payload : { statement: parseStatement(payload.bytes, maxBytes) };
+      },
+    );
+    if ('problem' in read) return read;
     return {
       attestation: {
         kind: 'buildkit',
         subjectDigest: context.subjectDigest,
         manifestDigest,
         layerDigest: layer.digest,
-        statement: parseStatement(payload.bytes, maxBytes),
+        statement: read.statement,
         annotations: layer.annotations ?? {},
       },
     };

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   attestationBytesCap,
+  type BundleSignature,
+  payloadMemoKey,
+  type PayloadMemo,
   type DiscoveryContext,
   DiscoveryError,
   type DiscoveryLimits,
@@ -12,7 +15,7 @@ import type { FetchedManifest, RegistryClient, RepositoryRef } from '../../regis
 import { bundleAttestation } from './bundle-attestations.js';
 import { discoverBuildKitAttestations } from './buildkit-attestations.js';
 import { discoverLegacyAttestations } from './legacy-attestations.js';
-import type { AttestationDiscoveryResult, DiscoveredAttestation } from './types.js';
+import type { AttestationDiscoveryResult, BundleAttestation, DiscoveredAttestation } from './types.js';
 
 export interface AttestationDiscoveryRequest {
   readonly client: RegistryClient;
@@ -27,6 +30,8 @@ export interface AttestationDiscoveryRequest {
   readonly referrers: Promise<Findings>;
   /** The index this digest was reached through, where BuildKit keeps its attestation manifests. */
   readonly index: FetchedManifest | undefined;
+  /** Parsed blobs kept across requests (src/discovery/payload-memo.ts). */
+  readonly memo?: PayloadMemo;
 }
 
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -51,6 +56,7 @@ export async function discoverAttestations(
     subjectDigest: digest,
     limits: request.limits,
     signal: request.signal ?? new AbortController().signal,
+    memo: request.memo,
   };
   const [legacy, referrers, buildkit] = await Promise.all([
     discoverLegacyAttestations(context),
@@ -61,7 +67,7 @@ export async function discoverAttestations(
   const referrerProblems: DiscoveryProblem[] = [...referrers.attestationProblems];
   for (const referrer of referrers.attestations) {
     try {
-      fromReferrers.push(bundleAttestation(referrer, attestationBytesCap(request.limits)));
+      fromReferrers.push(bundleAttestationOnce(context, referrer));
     } catch (error) {
       referrerProblems.push(
         problemFromFailure(error, referrer.manifestDigest, `bundle referrer ${referrer.manifestDigest}`),
@@ -74,6 +80,29 @@ export async function discoverAttestations(
     problems: [...legacy.problems, ...referrerProblems],
     unsignedProblems: buildkit.problems,
   };
+}
+
+/** {@link bundleAttestation}, its statement parsed once per bundle blob (see payload-memo.ts). */
+function bundleAttestationOnce(context: DiscoveryContext, referrer: BundleSignature): DiscoveredAttestation {
+  const cap = attestationBytesCap(context.limits);
+  const key = payloadMemoKey(
+    'bundle-statement',
+    context.repository,
+    referrer.layerDigest,
+    referrer.subjectDigest,
+    cap,
+  );
+  const kept = context.memo?.peek(key) as Pick<BundleAttestation, 'statement'> | undefined;
+  if (kept !== undefined)
+    return {
+      kind: 'bundle-referrer',
+      subjectDigest: referrer.subjectDigest,
+      referrer,
+      statement: kept.statement,
+    };
+  const read = bundleAttestation(referrer, cap);
+  context.memo?.keep(key, { statement: read.statement }, read.statement?.bytes.length ?? 0);
+  return read;
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   IN_TOTO_PAYLOAD_TYPE,
   isNotFound,
   mapBounded,
+  memoized,
+  payloadMemoKey,
   parseRekorBundleAnnotation,
   parseRfc3161TimestampAnnotation,
   problemFromFailure,
@@ -87,9 +89,24 @@ async function readLayer(
     const rekorBundle = bundle === undefined ? undefined : parseRekorBundleAnnotation(bundle);
     const rfc3161Timestamp = timestamp === undefined ? undefined : parseRfc3161TimestampAnnotation(timestamp);
     const maxBytes = attestationBytesCap(context.limits);
-    const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
-    if ('problem' in payload) return payload;
-    const envelope = parseDsseEnvelope(payload.bytes, maxBytes);
+    const read = await memoized(
+      context.memo,
+      payloadMemoKey('dsse-statement', context.repository, layer.digest, maxBytes),
+      () => layer.size,
+      async () => {
+        const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
+        if ('problem' in payload) return payload;
+        const envelope = parseDsseEnvelope(payload.bytes, maxBytes);
+        // Another payload type is kept, not dropped: verification reports cosign's message for it.
+        const statement =
+          envelope.payloadType === IN_TOTO_PAYLOAD_TYPE
+            ? parseStatement(envelope.payload, maxBytes)
+            : undefined;
+        return { envelope, statement };
+      },
+    );
+    if ('problem' in read) return read;
+    const { envelope, statement } = read;
     return {
       attestation: {
         kind: 'legacy-tag',
@@ -97,11 +114,7 @@ async function readLayer(
         manifestDigest,
         layerDigest: layer.digest,
         envelope,
-        // Another payload type is kept, not dropped: verification reports cosign's message for it.
-        statement:
-          envelope.payloadType === IN_TOTO_PAYLOAD_TYPE
-            ? parseStatement(envelope.payload, maxBytes)
-            : undefined,
+        statement,
         certificatePem: text(ANNOTATION.certificate),
         chainPem: text(ANNOTATION.chain),
         rekorBundle,
