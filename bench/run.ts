@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureAttestations } from './attestations.js';
+import { measureSbom } from './sbom.js';
 import { measureCacheMemory } from './cache-memory.js';
 import { measureColdLatency } from './cold-latency.js';
 import { measureDistinctImages } from './distinct-images.js';
@@ -42,6 +43,7 @@ try {
   const distinct = await step('distinct images', () => measureDistinctImages(world));
   const memory = await step('cache memory', measureCacheMemory);
   const attestations = await step('attestations', () => measureAttestations(world));
+  const sbom = await step('sbom pages', () => measureSbom(world));
   const rows = figureRows({
     warm,
     cold,
@@ -50,6 +52,7 @@ try {
     stampedeQueries: STAMPEDE_QUERIES,
     memory,
     attestations,
+    sbom,
   });
   const machine = {
     date: new Date().toISOString(),
@@ -83,7 +86,7 @@ try {
     const figures = Object.fromEntries(rows.map((r) => [r.figure, r.value]));
     const met = Object.fromEntries(rows.map((r) => [r.figure, r.met]));
     process.stdout.write(
-      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, distinct, memory, attestations } })}\n`,
+      `${JSON.stringify({ ...figures, met, machine, details: { warm, cold, stampede, distinct, memory, attestations, sbom } })}\n`,
     );
   }
 } finally {

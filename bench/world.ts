@@ -37,6 +37,11 @@ export const SEED_POLICY = {
 /** The attested image of the attestation figures (bench/attestations.ts). */
 export const ATTESTED_REPOSITORY = 'bench/attested';
 
+/** The image with a large signed SBOM, for the SBOM page figures (bench/sbom.ts). */
+export const SBOM_REPOSITORY = 'bench/sbom';
+/** Components of that SBOM: a CycloneDX BOM of ~2.6 MB, the size of a real image's. */
+export const SBOM_COMPONENTS = 20_000;
+
 /** How many distinct signed single-platform images sit next to the seed index. */
 export const DISTINCT_IMAGES = 50;
 const PUSH_CONCURRENCY = 10;
@@ -59,6 +64,8 @@ export interface BenchWorld {
   readonly distinctRefs: readonly string[];
   /** `PROXY/bench/attested:v1`: SLSA v1 provenance in a legacy `.att` layer and a bundle referrer. */
   readonly attestedRef: string;
+  /** `PROXY/bench/sbom:v1`: a signed CycloneDX SBOM of {@link SBOM_COMPONENTS} components (bundle referrer). */
+  readonly sbomRef: string;
   stop(): Promise<void>;
 }
 
@@ -133,12 +140,38 @@ export async function buildWorld(options: { readonly delayMs?: number } = {}): P
     sigstore.signBundle({ imageDigest: attested.digest, identity: sign(), statement: provenance }),
   );
 
+  const sbomImage = buildImage({ os: 'linux', architecture: 'arm64' });
+  await pushImage(target, SBOM_REPOSITORY, sbomImage, 'v1');
+  const sbom = inTotoStatement({
+    subjects: [sbomImage.digest],
+    predicateType: 'https://cyclonedx.org/bom',
+    predicate: {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
+      components: Array.from({ length: SBOM_COMPONENTS }, (_, n) => ({
+        type: 'library',
+        name: `lib-${n}`,
+        version: `1.${n}`,
+        purl: `pkg:deb/debian/lib-${n}@1.${n}`,
+        licenses: [{ license: { id: 'MIT' } }],
+      })),
+    },
+  });
+  await pushBundleReferrer(
+    target,
+    SBOM_REPOSITORY,
+    sbomImage,
+    sigstore.signBundle({ imageDigest: sbomImage.digest, identity: sign(), statement: sbom }),
+  );
+
   return {
     registry,
     proxy,
     trustedRootPath,
     seed,
     attestedRef: `${proxy.host}/${ATTESTED_REPOSITORY}:v1`,
+    sbomRef: `${proxy.host}/${SBOM_REPOSITORY}:v1`,
     seedRef: `${seedRepository}:${SEED_TAG}`,
     distinctRefs,
     async stop() {
