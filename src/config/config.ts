@@ -206,8 +206,8 @@ export interface CacheConfig {
   readonly responsesMaxBytes: number;
   /**
    * `IMPRIMATUR_CACHE_VIEWS_MAX_BYTES`: bound of the attestation views (SBOM, provenance, VEX, vuln
-   * scan) kept computed, by the size of the statements they were read from. Default 64 MiB; 0 keeps
-   * none (each request computes its own). Process-local, like verdicts.
+   * scan) and parsed attestation/bundle blobs kept, by the size of the bytes they were read from.
+   * Default 64 MiB; 0 keeps none (each request parses its own). Process-local, like verdicts.
    */
   readonly viewsMaxBytes: number;
   /**
