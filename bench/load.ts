@@ -66,3 +66,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencyP99Ms: result.latency.p99,
   };
 }
+
+/** A run with failed requests measured something other than answers: it is an error, not a figure. */
+export function answeredAll(result: LoadResult): LoadResult {
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`load run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return result;
+}
