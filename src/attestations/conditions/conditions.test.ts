@@ -150,3 +150,45 @@ describe('condition checks before any registry work (INVALID_POLICY)', () => {
     expect(evaluate(['subject.map(s, s.name).all(n, n.startsWith("ghcr.io/"))'])).toEqual([]);
   });
 });
+
+describe('shapes that could be slow are refused before they run (INVALID_POLICY)', () => {
+  const list = (n: number, item: string) => `[${Array.from({ length: n }, () => item).join(', ')}]`;
+  it.each([
+    [
+      'a comprehension nested in another (quadratic)',
+      'subject.all(a, a.x.exists(b, b == 1))',
+      /nests a comprehension/,
+    ],
+    [
+      'string building over a list with an outer value (a copy of the statement per element)',
+      'subject.map(s, predicate.blob + s.name).size() > 0',
+      /uses 'predicate' inside a comprehension's body/,
+    ],
+    ['a huge list literal', `size(${list(300, '1')}) > 0`, /more than 256 syntax nodes/],
+    ['size() of a huge expression', `size(${'[1]+'.repeat(200)}[1]) > 0`, /more than 256 syntax nodes/],
+    [
+      'a long chain of concatenations of the largest string',
+      `(${Array.from({ length: 300 }, () => 'predicateType').join(' + ')}).size() > 0`,
+      /more than 256 syntax nodes|characters long/,
+    ],
+    [
+      'a regexp whose repeats blow up',
+      'predicateType.matches("((a{100}){100}){100}")',
+      /too large a regular expression/,
+    ],
+    ['a regexp read from the statement', 'predicateType.matches(predicate.pattern)', /not a string literal/],
+    [
+      'more passes over the statement than the cap',
+      Array.from({ length: MAX_CONDITION_COMPREHENSIONS + 1 }, () => 'subject.exists(s, true)').join(' && '),
+      /comprehensions over the 8 allowed/,
+    ],
+  ])('%s', (_, text, reason) => {
+    let caught: unknown;
+    try {
+      compileConditions([text]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'INVALID_POLICY', message: expect.stringMatching(reason) });
+  });
+});
