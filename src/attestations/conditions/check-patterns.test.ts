@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { POLICY_LIMITS } from '../../verification/index.js';
-import { compileConditions, evaluateConditions } from './index.js';
+import { compileConditions, conditionPatterns, evaluateConditions } from './index.js';
 
 function refusal(texts: string[]): Error {
   try {
@@ -66,5 +66,18 @@ describe('matches() patterns', () => {
         message: 'condition "subject.all(s, s.name.matches(\\"^docker\\\\\\\\.io/\\"))" is false',
       },
     ]);
+  });
+
+  it('lists the literal patterns of conditions for the operation-wide total, skipping what the field refuses', () => {
+    expect(
+      conditionPatterns([
+        'predicateType.matches("^a") && subject.exists(s, s.name.matches("b$"))',
+        'predicate.(',
+        42,
+        'predicateType.matches(predicate.p)',
+        `predicateType.matches("${'c'.repeat(2000)}")`,
+        'predicateType.matches("(a{1000}){1000}")',
+      ]),
+    ).toEqual(['^a', 'b$']);
   });
 });

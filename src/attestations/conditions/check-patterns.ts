@@ -1,3 +1,4 @@
+import { parse } from '@bufbuild/cel';
 import {
   compilePolicyRegexp,
   estimateRegexpSize,
@@ -5,6 +6,7 @@ import {
   PolicyError,
 } from '../../verification/index.js';
 import type { Expr } from './condition-env.js';
+import { MAX_CONDITION_LENGTH, MAX_CONDITIONS } from './limits.js';
 
 /**
  * Checks the pattern of every `matches()` in `expr` (a condition's text is `text`) and returns the
@@ -31,6 +33,45 @@ export function checkPatterns(expr: Expr, text: string): string[] {
   };
   visit(expr);
   return patterns;
+}
+
+/**
+ * The string-literal `matches()` patterns of `texts`, checking nothing else: for the GraphQL
+ * operation-wide regexp total (policy-limits-plugin.ts), which must count every field's patterns
+ * before any field compiles its own. What the field would refuse anyway (not a string, over the
+ * length or count cap, not parsing, a pattern over its own caps) contributes none: the field refuses
+ * it itself, naming the condition, before compiling anything.
+ */
+export function conditionPatterns(texts: readonly unknown[]): string[] {
+  return texts.slice(0, MAX_CONDITIONS).flatMap((text) => {
+    if (typeof text !== 'string' || text.length > MAX_CONDITION_LENGTH) return [];
+    let expr: Expr;
+    try {
+      expr = parse(text).expr;
+    } catch {
+      return [];
+    }
+    const found: string[] = [];
+    const visit = (e: Expr): void => {
+      const kind = e.exprKind;
+      if (kind.case === 'callExpr' && kind.value.function === 'matches') {
+        const pattern = kind.value.args[kind.value.args.length - 1]?.exprKind;
+        if (pattern?.case === 'constExpr' && pattern.value.constantKind.case === 'stringValue') {
+          const literal = pattern.value.constantKind.value;
+          // One over its own caps is never compiled: the field refuses it, naming the condition.
+          if (
+            literal.length <= POLICY_LIMITS.maxRegexpLength &&
+            estimateRegexpSize(literal) <= POLICY_LIMITS.maxRegexpSize
+          ) {
+            found.push(literal);
+          }
+        }
+      }
+      childrenOf(e).forEach(visit);
+    };
+    visit(expr);
+    return found;
+  });
 }
 
 function checkPattern(pattern: Expr | undefined, text: string): string {

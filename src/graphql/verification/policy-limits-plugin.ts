@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { createRequire } from 'node:module';
 import type * as GraphQL from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { conditionPatterns } from '../../attestations/conditions/index.js';
 import {
   checkPolicyLimits,
   checkRegexpSizeTotal,
@@ -20,6 +21,9 @@ const { getNamedType, GraphQLError, TypeInfo, valueFromAST, visit, visitWithType
 
 /** The GraphQL input type every verification field takes its policy as. */
 const POLICY_INPUT = 'PolicyInput';
+/** The CEL conditions argument of `attestationVerification`, whose patterns count too. */
+const CONDITIONS = 'conditions';
+const CONDITIONS_FIELD = 'attestationVerification';
 
 /**
  * Checks the size of every policy in the operation (literals and variables alike) before any field
@@ -27,6 +31,9 @@ const POLICY_INPUT = 'PolicyInput';
  * entries a nested `verification` would have checked. A field validates its own policy again when it
  * runs (meaning, regexp syntax, the key): only the size caps are hoisted here, because they need no
  * context and must hold before anything else is done with the policy.
+ *
+ * The `matches()` patterns of `attestationVerification`'s CEL conditions count towards the same
+ * regexp total: each field would compile them (and check each one's own caps) when it runs.
  *
  * An oversized policy fails the whole request with HTTP 400 and `INVALID_POLICY`, like a query over
  * a document limit: nothing ran, so there is no partial answer to give.
@@ -60,13 +67,20 @@ export function checkPoliciesOf(
       Argument(node) {
         const argument = typeInfo.getArgument();
         if (argument === null || argument === undefined) return;
-        if (getNamedType(argument.type).name !== POLICY_INPUT) return;
+        const isConditions =
+          argument.name === CONDITIONS && typeInfo.getFieldDef()?.name === CONDITIONS_FIELD;
+        if (getNamedType(argument.type).name !== POLICY_INPUT && !isConditions) return;
         // Coercion problems are the validator's and executor's to report; only sizes are judged here.
         const value = valueFromAST(node.value, argument.type, variables as Record<string, unknown>);
         if (typeof value !== 'object' || value === null) return;
         try {
-          checkPolicyLimits(value);
-          for (const pattern of policyRegexps(value)) {
+          // A CEL condition's matches() patterns are compiled with the same engine and memo as the
+          // policy's regexps (src/attestations/conditions), so they count towards the same total.
+          if (!isConditions) checkPolicyLimits(value);
+          const regexps = isConditions
+            ? conditionPatterns(Array.isArray(value) ? value : [])
+            : policyRegexps(value);
+          for (const pattern of regexps) {
             if (patterns.has(pattern)) continue;
             patterns.add(pattern);
             regexpSize += estimateRegexpSize(pattern);

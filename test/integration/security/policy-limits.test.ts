@@ -90,6 +90,23 @@ describe('an oversized policy', () => {
     expect(proxy.requests).toEqual([]);
   });
 
+  it('counts the matches() patterns of CEL conditions in the same total', async () => {
+    proxy.reset();
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `a${i}: attestationVerification(policy: { certificateIdentity: "a", certificateOidcIssuer: "b" }, ` +
+        `predicateType: "slsaprovenance1", conditions: ["predicateType.matches(\\"x${i}{990}\\")"]) { status }`,
+    );
+    const reply = await service.graphql(`{ image(ref: "${ref}") { ${aliases.join(' ')} } }`);
+    expect(reply.status).toBe(400);
+    expect(reply.errors?.[0]?.extensions).toEqual({ code: 'INVALID_POLICY' });
+    expect(reply.errors?.[0]?.message).toMatch(
+      /^the regular expressions of the policies in this operation are too large together: about \d+ RE2 instructions; at most 4000 are accepted$/,
+    );
+    expect(proxy.requests).toEqual([]);
+  });
+
   it('counts a pattern repeated by many fields once: it is compiled once', async () => {
     proxy.reset();
     const aliases = Array.from(
