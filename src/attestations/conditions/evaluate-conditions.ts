@@ -4,6 +4,7 @@ import type { VerificationIssue } from '../../verification/index.js';
 import type { CompiledCondition } from './compile-conditions.js';
 import { conditionEnv } from './condition-env.js';
 import { MAX_CONDITION_INPUT_BYTES } from './limits.js';
+import { withLinearAccumulators } from './list-accumulator.js';
 
 /**
  * Evaluates compiled conditions over a statement's signed bytes (call only once signature, subject
@@ -50,7 +51,7 @@ function evaluateOne(
 ): string | undefined {
   let result: unknown;
   try {
-    result = plan(conditionEnv, condition.expr)(bindings);
+    result = plan(conditionEnv, withLinearAccumulators(condition.expr))(bindings);
   } catch (error) {
     // run/plan return errors rather than throw; a throw is a bug in the evaluator, still a failure.
     return `could not be evaluated: ${error instanceof Error ? error.message : String(error)}`;
