@@ -108,6 +108,24 @@ describe('conditions evaluated in a worker under a deadline', () => {
     expect(await evaluateConditionsWithin(compileConditions(['true']), small)).toEqual([]);
   });
 
+  it('stops an accepted policy that builds more than the worker’s heap, and keeps answering', async () => {
+    // 55 copies of a 250 KB string, each concatenated 55 times and flattened by matches(): ~750 MB
+    // if it ran to the end. Every rule is kept (805 characters, under 256 nodes, one comprehension).
+    const k = 55;
+    const copies = Array.from({ length: k }, () => 'predicate.s').join(',');
+    const text = `[${copies}].map(x, ${Array.from({ length: k }, () => 'x').join('+')}).exists(y, y.matches("z"))`;
+    const payload = bytes({ predicateType: 'x', subject: [], predicate: { s: 'a'.repeat(250_000) } });
+    const issues = await evaluateConditionsWithin(compileConditions([text]), payload, { timeoutMs: 30_000 });
+    expect(issues).toEqual([
+      {
+        code: 'CONDITION_FAILED',
+        message: expect.stringMatching(/stopped the evaluator \(.*memory limit.*\)$/),
+      },
+    ]);
+    expect(issues[0]?.message.startsWith(`condition ${JSON.stringify(text)} `)).toBe(true);
+    expect(await evaluateConditionsWithin(compileConditions(['true']), small)).toEqual([]);
+  });
+
   it('does not copy a statement over the input cap to a worker', async () => {
     const huge = new Uint8Array(MAX_CONDITION_INPUT_BYTES + 1);
     expect(await evaluateConditionsWithin(compileConditions(['true']), huge)).toEqual([

@@ -73,6 +73,8 @@ interface Slot {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   readonly progress: Int32Array;
+  /** False once terminated or dead: counted out of the pool exactly once. */
+  alive: boolean;
 }
 
 /**
@@ -162,7 +164,17 @@ class ConditionPool {
       worker.on('error', settle);
       worker.on('exit', onExit);
     });
-    return { worker, ready, progress };
+    const slot: Slot = { worker, ready, progress, alive: true };
+    // A worker that dies while idle (nothing should make it, but a thread can always die) leaves
+    // the pool rather than being handed the next task; and an 'error' with no listener would
+    // otherwise be thrown in the service's own thread.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      const at = this.idle.indexOf(slot);
+      if (at !== -1) this.idle.splice(at, 1);
+      this.discard(slot);
+    });
+    return slot;
   }
 
   private async dispatch(slot: Slot, task: Task): Promise<void> {
@@ -179,7 +191,7 @@ class ConditionPool {
       return;
     }
     if (task.signal?.aborted) {
-      this.idle.push(slot);
+      if (slot.alive) this.idle.push(slot);
       this.pump();
       task.reject(task.signal.reason);
       return;
@@ -193,7 +205,7 @@ class ConditionPool {
       worker.off('error', onError);
       worker.off('exit', onExit);
       task.signal?.removeEventListener('abort', onAbort);
-      if (keep) {
+      if (keep && slot.alive) {
         worker.unref();
         this.idle.push(slot);
       } else this.discard(slot);
@@ -224,6 +236,8 @@ class ConditionPool {
 
   /** Terminates a worker that can no longer be trusted to be idle; the next task starts a new one. */
   private discard(slot: Slot): void {
+    if (!slot.alive) return;
+    slot.alive = false;
     this.started -= 1;
     void slot.worker.terminate();
   }

@@ -54,7 +54,12 @@ export const CONDITION_EVALUATION_TIMEOUT_MS = 1000;
  */
 export const CONDITION_WORKERS = 2;
 
-/** Old-generation heap of one evaluation worker, MiB: an expression that builds too much dies alone. */
+/**
+ * Old-generation heap of one evaluation worker, MiB: an expression that builds too much dies alone.
+ * The static rules do not bound memory: 55 copies of a 250 KB string, each concatenated 55 times and
+ * flattened by `matches()`, is an accepted 805-character condition that would build ~750 MB; it is
+ * stopped here in 0.5–0.7 s (`stopped the evaluator (… reaching memory limit …)`).
+ */
 export const CONDITION_WORKER_HEAP_MB = 128;
 
 /**
