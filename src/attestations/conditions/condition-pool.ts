@@ -28,8 +28,9 @@ export interface EvaluationOptions {
  * A timeout is CONDITION_FAILED naming the expression that was running and the limit, not
  * INVALID_POLICY: whether it finishes in time depends on the statement (the same policy is instant
  * over a small one) and on the machine's load, and by then the registry has been asked, so it is a
- * verdict on this attestation, not a refusal of the policy. Being a failed verdict it is cached like
- * one, so the same costly policy over the same statement is not re-run on every request.
+ * verdict on this attestation, not a refusal of the policy. Being a FAILED verdict it is cached for
+ * the failure TTL (src/cache), so the same costly policy over the same statement runs at most once
+ * per that time, not on every request.
  */
 export function evaluateConditionsWithin(
   conditions: readonly CompiledCondition[],
