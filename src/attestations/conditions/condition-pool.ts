@@ -197,6 +197,15 @@ class ConditionPool {
       task.reject(task.signal.reason);
       return;
     }
+    if (!slot.alive) {
+      // It died between starting and this task (its exit already counted it out): next in line.
+      this.waiting.unshift(task);
+      if (task.onAbortWhileWaiting !== undefined) {
+        task.signal?.addEventListener('abort', task.onAbortWhileWaiting, { once: true });
+      }
+      this.pump();
+      return;
+    }
     Atomics.store(slot.progress, 0, 0);
     const { worker } = slot;
     worker.ref(); // a running evaluation keeps the process alive until it answers or is stopped
