@@ -50,18 +50,26 @@ export async function discoverAttestations(
   if (!SHA256_DIGEST.test(digest)) {
     throw new DiscoveryError('INVALID_DIGEST', `not a sha256 digest: ${JSON.stringify(digest.slice(0, 80))}`);
   }
+  // When one place fails (the answer is then unknowable), the others' requests are cancelled at
+  // once rather than left to run for an answer nobody will read.
+  const stop = new AbortController();
   const context: DiscoveryContext = {
     client: request.client,
     repository: request.repo,
     subjectDigest: digest,
     limits: request.limits,
-    signal: request.signal ?? new AbortController().signal,
+    signal: request.signal === undefined ? stop.signal : AbortSignal.any([request.signal, stop.signal]),
     memo: request.memo,
   };
+  const cancelOthersOnFailure = <T>(part: Promise<T>): Promise<T> =>
+    part.catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
   const [legacy, referrers, buildkit] = await Promise.all([
-    discoverLegacyAttestations(context),
-    request.referrers,
-    discoverBuildKitAttestations(context, request.index),
+    cancelOthersOnFailure(discoverLegacyAttestations(context)),
+    cancelOthersOnFailure(request.referrers),
+    cancelOthersOnFailure(discoverBuildKitAttestations(context, request.index)),
   ]);
   const fromReferrers: DiscoveredAttestation[] = [];
   const referrerProblems: DiscoveryProblem[] = [...referrers.attestationProblems];
