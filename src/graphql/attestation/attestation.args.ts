@@ -1,6 +1,7 @@
 import { ArgsType, Field } from 'type-graphql';
 import {
   compileConditions,
+  CONDITION_EVALUATION_TIMEOUT_MS,
   MAX_CONDITION_LENGTH,
   MAX_CONDITIONS,
 } from '../../attestations/conditions/index.js';
@@ -38,7 +39,11 @@ export class AttestationVerificationArgs {
       'after signature, subject and predicate type pass; each failing one is a CONDITION_FAILED error ' +
       `naming it. At most ${MAX_CONDITIONS}, each at most ${MAX_CONDITION_LENGTH} characters; no ` +
       "comprehension inside another's body, and a comprehension's body uses only its own variables. " +
-      'A bad expression is INVALID_POLICY. See docs/attestations.md.',
+      'Type-checked (`predicateType` is a string, `subject` a list, JSON values dyn): a result that is ' +
+      'not a bool, or an operator or function with no overload for its types, is INVALID_POLICY, as is ' +
+      'any other bad expression or a `matches()` pattern that is not a string literal within the policy ' +
+      'regexp caps. Evaluation stops after ' +
+      `${CONDITION_EVALUATION_TIMEOUT_MS} ms (CONDITION_FAILED naming the expression). See docs/attestations.md.`,
   })
   conditions?: string[] | null;
 }
