@@ -147,8 +147,8 @@ describe('attestationVerification(conditions)', () => {
   });
 
   describe('an accepted policy too slow for the statement', () => {
-    // A signed provenance whose predicate carries a string just under the 256 KiB the conditions run
-    // over: one scan of it by this accepted pattern takes seconds; the policy asks for three.
+    // A signed provenance whose predicate carries a string of ~256 KiB (the conditions run over up
+    // to 4 MiB): one scan of it by this accepted pattern takes seconds; the policy asks for three.
     const SLOW = 'predicate.s.matches("[ab]*a[ab]{400}[^ab]")';
     let big: BuiltImage;
 
