@@ -147,8 +147,12 @@ export class VerificationCache {
         if (cached !== undefined) return { ...cached, cached: true };
         const verification = await verify();
         const verdict = { verification, checkedAt: new Date(this.now()) };
+        // A verdict that rests on a read that failed or a condition that got no answer (deadline,
+        // memory) may come out otherwise on the next try: never reused.
         const failedToRead = verification.attestations.some((a) =>
-          a.errors.some((issue) => issue.code === 'REGISTRY_ERROR'),
+          a.errors.some(
+            (issue) => issue.code === 'REGISTRY_ERROR' || issue.code === 'CONDITION_NOT_EVALUATED',
+          ),
         );
         await this.store.set('verification', parts, verdict, this.ttlMsOf(verification, failedToRead));
         return { ...verdict, cached: false };

@@ -102,6 +102,12 @@ export type VerificationErrorCode =
   | 'NO_MATCHING_ATTESTATIONS'
   /** A CEL condition of an attestation policy is false, not a boolean, or failed to evaluate. */
   | 'CONDITION_FAILED'
+  /**
+   * A CEL condition got no answer: the evaluation deadline or memory limit stopped it, or the
+   * statement is larger than conditions run over. Not "false": a verdict carrying it is never cached,
+   * so the next request evaluates again (a loaded machine must not keep a compliant image failed).
+   */
+  | 'CONDITION_NOT_EVALUATED'
   /** A root the policy names is configured but has not been loaded yet (TUF root with no floor). */
   | 'TRUST_ROOT_UNAVAILABLE';
 

@@ -89,17 +89,17 @@ describe('conditions evaluated in a worker under a deadline', () => {
     const elapsed = performance.now() - started;
     expect(issues).toEqual([
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: `condition ${JSON.stringify(SLOW)} did not finish within the 200 ms evaluation limit`,
       },
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: expect.stringMatching(
           /^condition ".*399.*" was not evaluated: the evaluation was stopped at /,
         ),
       },
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: `condition "true" was not evaluated: the evaluation was stopped at ${JSON.stringify(SLOW)}`,
       },
     ]);
@@ -146,7 +146,7 @@ describe('conditions evaluated in a worker under a deadline', () => {
     const issues = await evaluateConditionsWithin(compileConditions([text]), payload, { timeoutMs: 30_000 });
     expect(issues).toEqual([
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: expect.stringMatching(/stopped the evaluator \(.*memory limit.*\)$/),
       },
     ]);
@@ -154,11 +154,24 @@ describe('conditions evaluated in a worker under a deadline', () => {
     expect(await evaluateConditionsWithin(compileConditions(['true']), small)).toEqual([]);
   });
 
+  it('names no expression when the deadline comes while the statement is still being read', async () => {
+    const texts = ['predicateType == "x"', 'true'];
+    // A 4 MiB statement cannot be copied and parsed in 1 ms: the stop comes before any expression.
+    expect(
+      await evaluateConditionsWithin(compileConditions(texts), largestStatement(), { timeoutMs: 1 }),
+    ).toEqual(
+      texts.map((text) => ({
+        code: 'CONDITION_NOT_EVALUATED',
+        message: `condition ${JSON.stringify(text)} was not evaluated: reading the statement did not finish within the 1 ms evaluation limit`,
+      })),
+    );
+  });
+
   it('does not copy a statement over the input cap to a worker', async () => {
     const huge = new Uint8Array(MAX_CONDITION_INPUT_BYTES + 1);
     expect(await evaluateConditionsWithin(compileConditions(['true']), huge)).toEqual([
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: expect.stringMatching(
           new RegExp(
             `^conditions not evaluated: .* ${MAX_CONDITION_INPUT_BYTES + 1} bytes, more than the ${MAX_CONDITION_INPUT_BYTES}`,

@@ -25,12 +25,13 @@ export interface EvaluationOptions {
  * `matches()` over a 250 KB string took 2.2 s here, and a policy may repeat it. Only a thread of its
  * own can be stopped mid-expression, so evaluation never runs on the event loop.
  *
- * A timeout is CONDITION_FAILED naming the expression that was running and the limit, not
+ * A timeout is CONDITION_NOT_EVALUATED naming the expression that was running and the limit, not
  * INVALID_POLICY: whether it finishes in time depends on the statement (the same policy is instant
- * over a small one) and on the machine's load, and by then the registry has been asked, so it is a
- * verdict on this attestation, not a refusal of the policy. Being a FAILED verdict it is cached for
- * the failure TTL (src/cache), so the same costly policy over the same statement runs at most once
- * per that time, not on every request.
+ * over a small one) and on the machine's load, and by then the registry has been asked. Nor is it
+ * CONDITION_FAILED: the expression was not found false, it got no answer, and a client must be able
+ * to tell the two apart. The verdict (FAILED: nothing unproven passes) is not cached (src/cache), so
+ * a compliant image is not kept failing after a moment of load; the price is that a policy that
+ * always times out is evaluated again on each request, within the pool's bounds.
  */
 export function evaluateConditionsWithin(
   conditions: readonly CompiledCondition[],
@@ -42,7 +43,7 @@ export function evaluateConditionsWithin(
   if (payload.byteLength > MAX_CONDITION_INPUT_BYTES) {
     return Promise.resolve([
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: `conditions not evaluated: the in-toto statement is ${payload.byteLength} bytes, more than the ${MAX_CONDITION_INPUT_BYTES} conditions are evaluated over`,
       },
     ]);
@@ -206,7 +207,9 @@ class ConditionPool {
       this.pump();
       return;
     }
-    Atomics.store(slot.progress, 0, 0);
+    // -1 until the worker has read the statement and starts the first expression: a stop before
+    // then is not the first expression's doing.
+    Atomics.store(slot.progress, 0, READING_STATEMENT);
     const { worker } = slot;
     worker.ref(); // a running evaluation keeps the process alive until it answers or is stopped
     const done = (outcome: { issues: VerificationIssue[] } | { error: unknown }, keep: boolean) => {
@@ -253,13 +256,26 @@ class ConditionPool {
   }
 }
 
-/** The issues of a stopped evaluation: the expression that was running, and those never started. */
+/** Progress before the first expression starts (the worker is copying and parsing the statement). */
+const READING_STATEMENT = -1;
+
+/**
+ * The issues of a stopped evaluation: the expression that was running, and those never started
+ * (CONDITION_NOT_EVALUATED: no answer, not a false one). Those that finished before it are not
+ * listed, failed or not: the worker's answer, which would hold them, never came.
+ */
 function stoppedAt(task: Task, index: number, why: string): VerificationIssue[] {
+  if (index < 0) {
+    return task.texts.map((text) => ({
+      code: 'CONDITION_NOT_EVALUATED' as const,
+      message: `condition ${JSON.stringify(text)} was not evaluated: reading the statement ${why}`,
+    }));
+  }
   const running = task.texts[index] ?? '';
   return [
-    { code: 'CONDITION_FAILED', message: `condition ${JSON.stringify(running)} ${why}` },
+    { code: 'CONDITION_NOT_EVALUATED', message: `condition ${JSON.stringify(running)} ${why}` },
     ...task.texts.slice(index + 1).map((text) => ({
-      code: 'CONDITION_FAILED' as const,
+      code: 'CONDITION_NOT_EVALUATED' as const,
       message: `condition ${JSON.stringify(text)} was not evaluated: the evaluation was stopped at ${JSON.stringify(running)}`,
     })),
   ];

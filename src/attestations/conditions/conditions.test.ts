@@ -78,7 +78,7 @@ describe('CEL conditions over a statement', () => {
     const huge = { ...statement, predicate: { blob: 'x'.repeat(MAX_CONDITION_INPUT_BYTES) } };
     expect(evaluate(['true'], huge)).toEqual([
       {
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: expect.stringMatching(
           new RegExp(`^conditions not evaluated: .*${MAX_CONDITION_INPUT_BYTES}`),
         ),
@@ -93,7 +93,7 @@ describe('CEL conditions over a statement', () => {
 
   it('fails every condition, without evaluating, when the statement is not JSON', () => {
     expect(evaluateConditions(compileConditions(['true']), new Uint8Array([0x7b]))).toEqual([
-      { code: 'CONDITION_FAILED', message: expect.stringMatching(/^conditions not evaluated: /) },
+      { code: 'CONDITION_NOT_EVALUATED', message: expect.stringMatching(/^conditions not evaluated: /) },
     ]);
   });
 });

@@ -27,7 +27,7 @@ export function evaluateConditions(
     statement = parseUntrustedJson(payload, 'in-toto statement', MAX_CONDITION_INPUT_BYTES);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return [{ code: 'CONDITION_FAILED', message: `conditions not evaluated: ${reason}` }];
+    return [{ code: 'CONDITION_NOT_EVALUATED', message: `conditions not evaluated: ${reason}` }];
   }
   const root = isRecord(statement) ? statement : {};
   const bindings = {

@@ -43,7 +43,7 @@ export class AttestationVerificationArgs {
       'not a bool, or an operator or function with no overload for its types, is INVALID_POLICY, as is ' +
       'any other bad expression or a `matches()` pattern that is not a string literal within the policy ' +
       'regexp caps. Evaluation stops after ' +
-      `${CONDITION_EVALUATION_TIMEOUT_MS} ms (CONDITION_FAILED naming the expression). See docs/attestations.md.`,
+      `${CONDITION_EVALUATION_TIMEOUT_MS} ms (CONDITION_NOT_EVALUATED naming the expression; such a verdict is not cached). See docs/attestations.md.`,
   })
   conditions?: string[] | null;
 }

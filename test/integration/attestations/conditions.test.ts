@@ -178,17 +178,29 @@ describe('attestationVerification(conditions)', () => {
       );
     });
 
-    it('is stopped at the evaluation deadline: FAILED, naming the expression and the limit', async () => {
+    it('is stopped at the evaluation deadline: FAILED, not evaluated, naming the expression and the limit, not cached', async () => {
       const reply = await verify(['predicateType != ""', SLOW, SLOW, SLOW], ref(big.digest));
       expect(reply.errors).toBeUndefined();
       const v = reply.data?.image.attestationVerification;
       expect(v).toMatchObject({ verified: false, status: 'FAILED' });
       expect(v?.attestations[0]?.errors[0]).toEqual({
-        code: 'CONDITION_FAILED',
+        code: 'CONDITION_NOT_EVALUATED',
         message: `condition ${JSON.stringify(SLOW)} did not finish within the ${CONDITION_EVALUATION_TIMEOUT_MS} ms evaluation limit`,
       });
       // The signature itself verified: the failure is the condition's, reported per attestation.
       expect(v?.attestations[0]?.identity).toMatchObject({ subjectAlternativeName: SAN });
+      // No answer is not a verdict to keep: asked again, it is evaluated (and stopped) again.
+      const again = await h.service.graphql<{ image: { attestationVerification: { cached: boolean } } }>(
+        `query($ref: String!, $policy: PolicyInput!, $conditions: [String!]) {
+           image(ref: $ref) {
+             attestationVerification(policy: $policy, predicateType: "slsaprovenance1", conditions: $conditions) {
+               cached
+             }
+           }
+         }`,
+        { ref: ref(big.digest), policy: POLICY, conditions: ['predicateType != ""', SLOW, SLOW, SLOW] },
+      );
+      expect(again.data?.image.attestationVerification.cached).toBe(false);
     });
 
     it('the same service still evaluates other conditions afterwards', async () => {
