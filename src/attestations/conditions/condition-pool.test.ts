@@ -54,8 +54,9 @@ describe('conditions evaluated in a worker under a deadline', () => {
     ]);
   });
 
-  it('runs conditions over a 20 000-component SBOM (2.7 MB) within the deadline', async () => {
-    const components = Array.from({ length: 20_000 }, (_, n) => ({
+  it('runs conditions over a 30 000-component SBOM at the input cap, within the deadline and the heap', async () => {
+    // Dense small objects, ~4.1 MB: what the 128 MiB worker heap must parse and bind whole.
+    const components = Array.from({ length: 30_000 }, (_, n) => ({
       type: 'library',
       name: `lib-${n}`,
       version: `1.${n}`,
@@ -68,9 +69,10 @@ describe('conditions evaluated in a worker under a deadline', () => {
       predicateType: 'https://cyclonedx.org/bom',
       predicate: { bomFormat: 'CycloneDX', specVersion: '1.6', components },
     });
-    expect(sbom.byteLength).toBeGreaterThan(2_500_000);
+    expect(sbom.byteLength).toBeGreaterThan(4_000_000);
+    expect(sbom.byteLength).toBeLessThanOrEqual(MAX_CONDITION_INPUT_BYTES);
     const conditions = compileConditions([
-      'predicate.components.exists(c, c.name == "lib-19999")',
+      'predicate.components.exists(c, c.name == "lib-29999")',
       '!predicate.components.exists(c, c.name.startsWith("log4j"))',
       'predicate.components.all(c, c.purl.startsWith("pkg:npm/"))',
     ]);
