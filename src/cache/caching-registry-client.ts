@@ -197,7 +197,13 @@ export class CachingRegistryClient implements RegistryClient {
           error instanceof RegistryError &&
           error.code === 'MANIFEST_UNKNOWN'
         ) {
-          await this.cache.set(namespace, parts, { absent: error.message }, this.options.ttlMs(namespace));
+          await this.cache.set(
+            namespace,
+            parts,
+            // Cut to what the decoder accepts, else a long message would never be read back.
+            { absent: error.message.slice(0, MAX_ABSENT_MESSAGE) },
+            this.options.ttlMs(namespace),
+          );
         }
         throw error;
       }
@@ -243,13 +249,16 @@ export class CachingRegistryClient implements RegistryClient {
   }
 }
 
+/** Longest registry message kept with a signature tag remembered as absent. */
+const MAX_ABSENT_MESSAGE = 1024;
+
 /** A tag entry: the digest it named, or that it did not exist (with the registry's message, for errors). */
 function tagEntryDecoder(raw: unknown): string | { readonly absent: string } | undefined {
   const digest = digestDecoder(raw);
   if (digest !== undefined) return digest;
   if (typeof raw !== 'object' || raw === null) return undefined;
   const absent = (raw as { absent?: unknown }).absent;
-  return typeof absent === 'string' && absent.length <= 1024 ? { absent } : undefined;
+  return typeof absent === 'string' && absent.length <= MAX_ABSENT_MESSAGE ? { absent } : undefined;
 }
 
 function aborted(what: string, reason: unknown): RegistryError {

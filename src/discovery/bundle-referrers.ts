@@ -185,6 +185,7 @@ async function readReferrer(context: DiscoveryContext, listed: Descriptor): Prom
         'sigstore-bundle',
         context.repository,
         layer.digest,
+        layer.size,
         context.subjectDigest,
         cap.maxBytes,
       ),

@@ -5,8 +5,9 @@
  *
  * Safe because the key names everything the reading depended on — the repository (as the blob
  * cache does: a digest in one repository says nothing about another), the blob digest (one digest is
- * one set of bytes, checked when fetched), the cap, and the subject digest where the reading checks
- * it — and the reading is a pure function of those. Values are shared and must not be changed. Only
+ * one set of bytes, checked when fetched), the size the descriptor claims (checked against the
+ * bytes when fetched: a manifest that lies about it must fail warm as it fails cold), the cap, and
+ * the subject digest where the reading checks it — and the reading is a pure function of those. Values are shared and must not be changed. Only
  * successful reads are kept: a problem is read again next time.
  */
 export interface PayloadMemo {

@@ -113,7 +113,7 @@ async function readStatementLayer(
     const maxBytes = attestationBytesCap(context.limits);
     const read = await memoized(
       context.memo,
-      payloadMemoKey('statement', context.repository, layer.digest, maxBytes),
+      payloadMemoKey('statement', context.repository, layer.digest, layer.size, maxBytes),
       () => layer.size,
       async () => {
         const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });

@@ -91,7 +91,7 @@ async function readLayer(
     const maxBytes = attestationBytesCap(context.limits);
     const read = await memoized(
       context.memo,
-      payloadMemoKey('dsse-statement', context.repository, layer.digest, maxBytes),
+      payloadMemoKey('dsse-statement', context.repository, layer.digest, layer.size, maxBytes),
       () => layer.size,
       async () => {
         const payload = await fetchPayload(context, layer, { maxBytes, what: 'attestation blob' });
