@@ -109,6 +109,34 @@ describe('conditions evaluated in a worker under a deadline', () => {
     expect(elapsed).toBeLessThan(4_000);
   });
 
+  it('bounds the queue: a full one, or a wait past its limit, is not evaluated rather than queued without end', async () => {
+    // Both workers busy with a slow policy for up to 1.5 s each.
+    const slow = Array.from({ length: CONDITION_WORKERS }, () =>
+      evaluateConditionsWithin(compileConditions([SLOW]), largestStatement(), { timeoutMs: 1_500 }),
+    );
+    const waited = evaluateConditionsWithin(compileConditions(['true']), small, {
+      maxQueued: 1,
+      maxWaitMs: 200,
+    });
+    const refused = await evaluateConditionsWithin(compileConditions(['true', 'false']), small, {
+      maxQueued: 1,
+    });
+    expect(refused).toEqual(
+      ['true', 'false'].map((text) => ({
+        code: 'CONDITION_NOT_EVALUATED',
+        message: `condition ${JSON.stringify(text)} was not evaluated: all ${CONDITION_WORKERS} evaluators are busy and 1 evaluations wait`,
+      })),
+    );
+    expect(await waited).toEqual([
+      {
+        code: 'CONDITION_NOT_EVALUATED',
+        message: 'condition "true" was not evaluated: no evaluator was free within 200 ms',
+      },
+    ]);
+    expect(conditionPoolState().queued).toBe(0);
+    await Promise.all(slow);
+  });
+
   it('keeps answering after a worker was stopped, within its bound on threads', async () => {
     await evaluateConditionsWithin(compileConditions([SLOW]), largestStatement(), { timeoutMs: 50 });
     const answers = await Promise.all(

@@ -4,6 +4,8 @@ import type { CompiledCondition } from './compile-conditions.js';
 import type { EvaluationRequest } from './condition-worker.js';
 import {
   CONDITION_EVALUATION_TIMEOUT_MS,
+  CONDITION_QUEUE_WAIT_MS,
+  MAX_QUEUED_CONDITION_EVALUATIONS,
   CONDITION_WORKER_HEAP_MB,
   CONDITION_WORKER_START_TIMEOUT_MS,
   CONDITION_WORKERS,
@@ -16,6 +18,10 @@ export interface EvaluationOptions {
   readonly timeoutMs?: number;
   /** Stops the evaluation at once (the worker running it is terminated); the promise rejects with the reason. */
   readonly signal?: AbortSignal;
+  /** Most evaluations waiting for a worker; default {@link MAX_QUEUED_CONDITION_EVALUATIONS}. */
+  readonly maxQueued?: number;
+  /** Longest wait for a worker; default {@link CONDITION_QUEUE_WAIT_MS}. */
+  readonly maxWaitMs?: number;
 }
 
 /**
@@ -48,12 +54,18 @@ export function evaluateConditionsWithin(
       },
     ]);
   }
-  return pool.run({
-    texts: conditions.map((c) => c.text),
-    payload,
-    timeoutMs: options.timeoutMs ?? CONDITION_EVALUATION_TIMEOUT_MS,
-    signal: options.signal,
-  });
+  return pool.run(
+    {
+      texts: conditions.map((c) => c.text),
+      payload,
+      timeoutMs: options.timeoutMs ?? CONDITION_EVALUATION_TIMEOUT_MS,
+      signal: options.signal,
+    },
+    {
+      maxQueued: options.maxQueued ?? MAX_QUEUED_CONDITION_EVALUATIONS,
+      maxWaitMs: options.maxWaitMs ?? CONDITION_QUEUE_WAIT_MS,
+    },
+  );
 }
 
 /** What the pool knows of its workers, for tests of its bounds. */
@@ -68,6 +80,8 @@ interface Task extends EvaluationRequest {
   reject(reason: unknown): void;
   /** Takes the task out of the queue when its signal aborts while it waits. */
   onAbortWhileWaiting?: () => void;
+  /** Answers the task as not evaluated when it has waited {@link CONDITION_QUEUE_WAIT_MS}. */
+  waitTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** One worker thread, its start-up, and the shared cell where it says which expression is running. */
@@ -97,24 +111,56 @@ class ConditionPool {
     return this.waiting.length;
   }
 
-  run(request: Omit<Task, 'resolve' | 'reject'>): Promise<VerificationIssue[]> {
+  run(
+    request: Omit<Task, 'resolve' | 'reject'>,
+    limits: { readonly maxQueued: number; readonly maxWaitMs: number },
+  ): Promise<VerificationIssue[]> {
     return new Promise((resolve, reject) => {
       request.signal?.throwIfAborted();
       const task: Task = { ...request, resolve, reject };
+      const busy = this.started >= CONDITION_WORKERS && this.idle.length === 0;
+      if (busy && this.waiting.length >= limits.maxQueued) {
+        resolve(
+          notEvaluated(
+            task,
+            `all ${CONDITION_WORKERS} evaluators are busy and ${limits.maxQueued} evaluations wait`,
+          ),
+        );
+        return;
+      }
       this.waiting.push(task);
       if (task.signal !== undefined) {
-        task.onAbortWhileWaiting = () => this.dropWaiting(task);
+        task.onAbortWhileWaiting = () => this.dropWaiting(task, () => task.reject(task.signal?.reason));
         task.signal.addEventListener('abort', task.onAbortWhileWaiting, { once: true });
       }
+      task.waitTimer = setTimeout(
+        () =>
+          this.dropWaiting(task, () =>
+            task.resolve(notEvaluated(task, `no evaluator was free within ${limits.maxWaitMs} ms`)),
+          ),
+        limits.maxWaitMs,
+      );
+      task.waitTimer.unref();
       this.pump();
     });
   }
 
-  private dropWaiting(task: Task): void {
+  /** Takes a task out of the queue (if it is still there) and settles it with `settle`. */
+  private dropWaiting(task: Task, settle: () => void): void {
     const at = this.waiting.indexOf(task);
     if (at === -1) return;
     this.waiting.splice(at, 1);
-    task.reject(task.signal?.reason);
+    this.stopWaiting(task);
+    settle();
+  }
+
+  /** The task leaves the queue: no listener or timer of its wait is left behind. */
+  private stopWaiting(task: Task): void {
+    clearTimeout(task.waitTimer);
+    // The signal may be the service's, shared by every task.
+    if (task.onAbortWhileWaiting !== undefined) {
+      task.signal?.removeEventListener('abort', task.onAbortWhileWaiting);
+    }
   }
 
   private pump(): void {
@@ -125,10 +171,7 @@ class ConditionPool {
         slot = this.start();
       }
       const task = this.waiting.shift() as Task;
-      // The signal may be the service's, shared by every task: leave no listener behind.
-      if (task.onAbortWhileWaiting !== undefined) {
-        task.signal?.removeEventListener('abort', task.onAbortWhileWaiting);
-      }
+      this.stopWaiting(task);
       void this.dispatch(slot, task);
     }
   }
@@ -254,6 +297,14 @@ class ConditionPool {
     this.started -= 1;
     void slot.worker.terminate();
   }
+}
+
+/** Every condition of a task that never reached a worker, and why. */
+function notEvaluated(task: Task, why: string): VerificationIssue[] {
+  return task.texts.map((text) => ({
+    code: 'CONDITION_NOT_EVALUATED' as const,
+    message: `condition ${JSON.stringify(text)} was not evaluated: ${why}`,
+  }));
 }
 
 /** Progress before the first expression starts (the worker is copying and parsing the statement). */

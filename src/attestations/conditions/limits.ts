@@ -59,6 +59,15 @@ export const MAX_CONDITION_INPUT_BYTES = 4 * 1024 * 1024;
 export const CONDITION_EVALUATION_TIMEOUT_MS = 1000;
 
 /**
+ * Most evaluations waiting for a worker, process-wide, and the longest one waits. Beyond either, its
+ * conditions are CONDITION_NOT_EVALUATED (not cached: the next request tries again) instead of
+ * queueing without end behind one client's slow policies: each waiting task costs its statement's
+ * bytes (up to 4 MiB), and every other request's conditions would wait behind them.
+ */
+export const MAX_QUEUED_CONDITION_EVALUATIONS = 64;
+export const CONDITION_QUEUE_WAIT_MS = 5_000;
+
+/**
  * Worker threads evaluating conditions, process-wide. Two: one slow policy cannot hold up every
  * other request's conditions, and the service's own event loop keeps a core.
  */
