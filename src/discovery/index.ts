@@ -42,4 +42,4 @@ export {
   requireObject,
 } from './untrusted-json.js';
 export { BUNDLE_PREDICATE_TYPE_ANNOTATION } from './bundle-role.js';
-export { memoized, payloadMemoKey, type PayloadMemo } from './payload-memo.js';
+export { memoized, memoizedSync, payloadMemoKey, type PayloadMemo } from './payload-memo.js';

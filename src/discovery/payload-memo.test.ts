@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoized, payloadMemoKey, type PayloadMemo } from './payload-memo.js';
+import { DiscoveryError } from './errors.js';
+import { memoized, memoizedSync, payloadMemoKey, type PayloadMemo } from './payload-memo.js';
 
 /** The simplest memo; the real one (bounded, weighed) is src/cache/content-memo.ts. */
 function mapMemo(): PayloadMemo {
@@ -36,6 +37,52 @@ describe('memoized payload reads', () => {
       payloadMemoKey('x', { registry: 'r.example', repository: 'a/b", "sha256:1' }, '7'),
     ]);
     expect(keys.size).toBe(6);
+  });
+
+  it('keeps a parse failure and throws it again without reading', async () => {
+    const memo = mapMemo();
+    let reads = 0;
+    const key = payloadMemoKey('x', REPO, 'sha256:1');
+    const broken = () =>
+      memoized(
+        memo,
+        key,
+        () => 1,
+        async () => {
+          reads += 1;
+          throw new DiscoveryError('MALFORMED_SIGNATURE', 'statement is not valid JSON');
+        },
+      );
+    const first = await broken().catch((error: unknown) => error);
+    expect(first).toMatchObject({ code: 'MALFORMED_SIGNATURE' });
+    expect(await broken().catch((error: unknown) => error)).toBe(first);
+    expect(reads).toBe(1);
+  });
+
+  it('keeps sync readings and their parse failures the same way', () => {
+    const memo = mapMemo();
+    let reads = 0;
+    const ok = () =>
+      memoizedSync(
+        memo,
+        'a',
+        () => 1,
+        () => ({ n: ++reads }),
+      );
+    expect(ok()).toBe(ok());
+    const broken = () =>
+      memoizedSync(
+        memo,
+        'b',
+        () => 1,
+        () => {
+          reads += 1;
+          throw new DiscoveryError('PAYLOAD_TOO_LARGE', 'in-toto statement is too large');
+        },
+      );
+    expect(broken).toThrow('in-toto statement is too large');
+    expect(broken).toThrow('in-toto statement is too large');
+    expect(reads).toBe(2);
   });
 
   it('does not keep a problem, a failure, or anything without a memo', async () => {

@@ -1,3 +1,5 @@
+import { DiscoveryError } from './errors.js';
+
 /**
  * What was read from a content-addressed blob, kept across requests by the layer above (the cache
  * implements it; discovery only sees this interface): a 4 MB SBOM bundle is fetched, digest-checked
@@ -25,7 +27,13 @@ export function payloadMemoKey(
   return JSON.stringify([what, repository.registry, repository.repository, digest, ...inputs]);
 }
 
-/** `read`'s value, from `memo` when an earlier read kept it; kept when it has no `problem`. */
+/**
+ * `read`'s value, from `memo` when an earlier read kept it; kept when it has no `problem`. A
+ * {@link DiscoveryError} thrown by `read` is kept too and thrown again: it comes from parsing the
+ * bytes (malformed, too deep, too large), so the same key would only throw it again — after
+ * fetching and parsing up to the cap once more, which a hostile registry could ask of every query.
+ * Anything else thrown (a registry failure, an abort) is not kept.
+ */
 export async function memoized<T extends object>(
   memo: PayloadMemo | undefined,
   key: string,
@@ -33,8 +41,45 @@ export async function memoized<T extends object>(
   read: () => Promise<T>,
 ): Promise<T> {
   const kept = memo?.peek(key);
+  if (kept instanceof KeptFailure) throw kept.error;
   if (kept !== undefined) return kept as T;
-  const value = await read();
+  let value: T;
+  try {
+    value = await read();
+  } catch (error) {
+    if (memo !== undefined && error instanceof DiscoveryError) {
+      memo.keep(key, new KeptFailure(error), error.message.length);
+    }
+    throw error;
+  }
   if (memo !== undefined && !('problem' in value)) memo.keep(key, value, weight());
   return value;
+}
+
+/** {@link memoized} for a reading with nothing to wait for (parsing bytes already in hand). */
+export function memoizedSync<T extends object>(
+  memo: PayloadMemo | undefined,
+  key: string,
+  weight: (value: T) => number,
+  read: () => T,
+): T {
+  const kept = memo?.peek(key);
+  if (kept instanceof KeptFailure) throw kept.error;
+  if (kept !== undefined) return kept as T;
+  let value: T;
+  try {
+    value = read();
+  } catch (error) {
+    if (memo !== undefined && error instanceof DiscoveryError) {
+      memo.keep(key, new KeptFailure(error), error.message.length);
+    }
+    throw error;
+  }
+  memo?.keep(key, value, weight(value));
+  return value;
+}
+
+/** A parse failure kept under its key (see {@link memoized}). */
+class KeptFailure {
+  constructor(readonly error: DiscoveryError) {}
 }

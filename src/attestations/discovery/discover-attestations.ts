@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   attestationBytesCap,
   type BundleSignature,
+  memoizedSync,
   payloadMemoKey,
   type PayloadMemo,
   type DiscoveryContext,
@@ -100,17 +101,13 @@ function bundleAttestationOnce(context: DiscoveryContext, referrer: BundleSignat
     referrer.subjectDigest,
     cap,
   );
-  const kept = context.memo?.peek(key) as Pick<BundleAttestation, 'statement'> | undefined;
-  if (kept !== undefined)
-    return {
-      kind: 'bundle-referrer',
-      subjectDigest: referrer.subjectDigest,
-      referrer,
-      statement: kept.statement,
-    };
-  const read = bundleAttestation(referrer, cap);
-  context.memo?.keep(key, { statement: read.statement }, read.statement?.bytes.length ?? 0);
-  return read;
+  const { statement } = memoizedSync(
+    context.memo,
+    key,
+    (read: Pick<BundleAttestation, 'statement'>) => read.statement?.bytes.length ?? 0,
+    () => ({ statement: bundleAttestation(referrer, cap).statement }),
+  );
+  return { kind: 'bundle-referrer', subjectDigest: referrer.subjectDigest, referrer, statement };
 }
 
 /**
