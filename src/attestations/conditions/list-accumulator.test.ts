@@ -22,6 +22,7 @@ describe('map and filter evaluated with a linear accumulator', () => {
     '[1].map(x, x) + [2] == [1, 2]',
     'predicate.l.map(x, x) == predicate.l',
     '[].map(x, x) == []',
+    '{"k": predicate.l.map(x, x * 2.0)}.k == [2.0, 4.0, 6.0, 8.0]',
     'size(predicate.l.filter(x, x > 9.0)) == 0',
     'predicate.l.exists_one(x, x == 2.0)',
   ];
@@ -44,6 +45,14 @@ describe('map and filter evaluated with a linear accumulator', () => {
       'predicate.l.filter(x, true) == predicate.l',
     ]);
     for (let i = 0; i < 3; i++) expect(evaluateConditions(conditions, bytes(doc))).toEqual([]);
+  });
+
+  it('rewrites a macro inside a map literal too', () => {
+    const [compiled] = compileConditions(['{"k": subject.map(s, s.name)}.k.size() == 2']);
+    const rewritten = withLinearAccumulators(compiled?.expr as never);
+    expect(JSON.stringify(rewritten, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toContain(
+      '@append',
+    );
   });
 
   it('rewrites only for evaluation: the compiled tree stays as written', () => {

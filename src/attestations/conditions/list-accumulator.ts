@@ -69,6 +69,18 @@ export function withLinearAccumulators(expr: Expr): Expr {
       const elements = kind.value.elements.map(withLinearAccumulators);
       return { ...expr, exprKind: { case: 'listExpr', value: { ...kind.value, elements } } };
     }
+    case 'structExpr': {
+      // Map literals: `{"k": l.map(x, x)}` (keys and values alike may hold a macro).
+      const entries = kind.value.entries.map((entry) => ({
+        ...entry,
+        keyKind:
+          entry.keyKind.case === 'mapKey'
+            ? { ...entry.keyKind, value: withLinearAccumulators(entry.keyKind.value) }
+            : entry.keyKind,
+        value: entry.value === undefined ? undefined : withLinearAccumulators(entry.value),
+      }));
+      return { ...expr, exprKind: { case: 'structExpr', value: { ...kind.value, entries } } };
+    }
     default:
       break;
   }
