@@ -10,6 +10,7 @@ export { compilePolicy, validatePolicy, type CompiledPolicy } from './policy/ind
 export { CERTIFICATE_CLAIM_MISMATCH, GITHUB_HOSTED_RUNNER } from './policy/index.js';
 export {
   checkPolicyLimits,
+  checkRegexpCaps,
   checkRegexpSizeTotal,
   estimateRegexpSize,
   policyRegexps,

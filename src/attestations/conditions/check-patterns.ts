@@ -1,5 +1,6 @@
 import { parse } from '@bufbuild/cel';
 import {
+  checkRegexpCaps,
   compilePolicyRegexp,
   estimateRegexpSize,
   POLICY_LIMITS,
@@ -84,18 +85,7 @@ function checkPattern(pattern: Expr | undefined, text: string): string {
     throw new PolicyError(`${where} gives matches() a pattern that is not a string literal`);
   }
   const field = `${where}: the pattern ${JSON.stringify(literal)}`;
-  if (literal.length > POLICY_LIMITS.maxRegexpLength) {
-    throw new PolicyError(
-      `${field} is ${literal.length} characters long; at most ${POLICY_LIMITS.maxRegexpLength} are accepted`,
-    );
-  }
-  const size = estimateRegexpSize(literal);
-  if (size > POLICY_LIMITS.maxRegexpSize) {
-    throw new PolicyError(
-      `${field} is too large a regular expression: about ${size} RE2 instructions once its repeats ` +
-        `are expanded; at most ${POLICY_LIMITS.maxRegexpSize} are accepted`,
-    );
-  }
+  checkRegexpCaps(field, literal);
   compilePolicyRegexp(literal, field); // PolicyError when RE2 refuses it; memoised for evaluation
   return literal;
 }

@@ -13,7 +13,7 @@ export const COSIGN_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestati
  * The same type without a scheme, as cosign v1.5–v1.13 wrote it (the scheme was added in v2.0.0,
  * sigstore/cosign#2717); such attestations are still in registries.
  */
-export const COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY = 'cosign.sigstore.dev/attestation/vuln/v1';
+const COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY = 'cosign.sigstore.dev/attestation/vuln/v1';
 
 export const MAX_VULN_FIELD_LENGTH = 2048;
 /** Findings counted for the summary; a report with more says `truncated`. */

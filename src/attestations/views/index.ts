@@ -20,7 +20,6 @@ export {
 } from './openvex.js';
 export {
   COSIGN_VULN_PREDICATE_TYPE,
-  COSIGN_VULN_PREDICATE_TYPE_V1_LEGACY,
   cosignVulnOf,
   isCosignVulnPredicateType,
   MAX_VULN_FIELD_LENGTH,

@@ -8,6 +8,7 @@ export { githubPrefixPattern, signerWorkflowPattern } from './compile-provenance
 export type { CompiledProvenance } from './compile-provenance.js';
 export {
   checkPolicyLimits,
+  checkRegexpCaps,
   checkRegexpSizeTotal,
   estimateRegexpSize,
   policyRegexps,

@@ -41,6 +41,27 @@ export const POLICY_LIMITS = {
 const isRegexpField = (field: string): boolean => field.endsWith('Regexp');
 
 /**
+ * The per-regexp caps (length, estimated RE2 instructions), for the policy's `…Regexp` fields and
+ * the `matches()` patterns of CEL conditions alike. Throws PolicyError naming `field`; returns the
+ * estimated size, for the per-policy total.
+ */
+export function checkRegexpCaps(field: string, value: string): number {
+  if (value.length > POLICY_LIMITS.maxRegexpLength) {
+    throw new PolicyError(
+      `${field} is ${value.length} characters long; at most ${POLICY_LIMITS.maxRegexpLength} are accepted`,
+    );
+  }
+  const size = estimateRegexpSize(value);
+  if (size > POLICY_LIMITS.maxRegexpSize) {
+    throw new PolicyError(
+      `${field} is too large a regular expression: about ${size} RE2 instructions once its repeats ` +
+        `are expanded; at most ${POLICY_LIMITS.maxRegexpSize} are accepted`,
+    );
+  }
+  return size;
+}
+
+/**
  * Refuses a policy over any of {@link POLICY_LIMITS} with an INVALID_POLICY message naming the field
  * and the cap. Walks every field generically, so a field added to `Policy` later is capped too.
  */
@@ -57,15 +78,8 @@ export function checkPolicyLimits(policy: object): void {
     if (typeof value === 'string') {
       if (field === 'key') measure(field, value, POLICY_LIMITS.maxKeyLength);
       else if (isRegexpField(field)) {
-        measure(field, value, POLICY_LIMITS.maxRegexpLength);
-        const size = estimateRegexpSize(value);
-        regexpSize += size;
-        if (size > POLICY_LIMITS.maxRegexpSize) {
-          throw new PolicyError(
-            `${field} is too large a regular expression: about ${size} RE2 instructions once its repeats ` +
-              `are expanded; at most ${POLICY_LIMITS.maxRegexpSize} are accepted`,
-          );
-        }
+        regexpSize += checkRegexpCaps(field, value);
+        total += value.length;
       } else measure(field, value, POLICY_LIMITS.maxStringLength);
     } else if (Array.isArray(value)) {
       if (value.length > POLICY_LIMITS.maxAnnotations) {
