@@ -5,7 +5,9 @@
  */
 import { cosignVulnOf, isCosignVulnPredicateType, type CosignVuln } from './cosign-vuln.js';
 import { isOpenVexPredicateType, openVexOf, type OpenVex } from './openvex.js';
+import { isCycloneDx } from './cyclonedx.js';
 import { isSbomPredicateType, sbomOf, SPDX_DOCUMENT, type Sbom } from './sbom.js';
+import { isSpdx } from './spdx.js';
 import {
   SLSA_PROVENANCE_V02,
   SLSA_PROVENANCE_V1,
@@ -61,7 +63,10 @@ const VIEW_READERS: { readonly [K in ViewKind]: (statement: unknown) => Views[K]
   vulnScan: cosignVulnOf,
 };
 
-/** The first rule of its format the predicate breaks, in the format's own field names. */
+/**
+ * The first rule of its format the predicate breaks, in the format's own field names; called only
+ * when the format's reader gave no view, so the last rule of each format is the one left.
+ */
 function whyNot(
   kind: ViewKind,
   statement: Record<string, unknown>,
@@ -71,13 +76,13 @@ function whyNot(
     case 'sbom': {
       const type = at(statement, 'predicateType');
       if (typeof type === 'string' && type.startsWith(SPDX_DOCUMENT)) {
-        const version = predicate.spdxVersion;
-        if (typeof version !== 'string' || !/^SPDX-2\.\d{1,2}$/.test(version)) {
-          return `predicate.spdxVersion is ${describe(version)}, not "SPDX-2.x": not an SPDX 2 JSON document`;
+        // The formats' own acceptance checks, so a message cannot drift from what the view reads.
+        if (!isSpdx(predicate)) {
+          return `predicate.spdxVersion is ${describe(predicate.spdxVersion)}, not "SPDX-2.x": not an SPDX 2 JSON document`;
         }
         return `predicate.packages is ${describe(predicate.packages)}, not a list`;
       }
-      if (predicate.bomFormat !== 'CycloneDX') {
+      if (!isCycloneDx(predicate)) {
         return `predicate.bomFormat is ${describe(predicate.bomFormat)}, not "CycloneDX": not a CycloneDX JSON document`;
       }
       return `predicate.components is ${describe(predicate.components)}, not a list`;
@@ -90,6 +95,7 @@ function whyNot(
         ? `predicate.buildDefinition is ${describe(predicate.buildDefinition)}, not an object`
         : `predicate.builder is ${describe(predicate.builder)}, not an object`;
     case 'vulnScan':
+      // cosign-vuln.ts reads any object predicate: readView has refused the rest already.
       return 'its predicate is not a document of its type';
   }
 }
