@@ -1,5 +1,6 @@
 import { parse } from '@bufbuild/cel';
 import { parentPort, workerData } from 'node:worker_threads';
+import { LruMap } from '../../collections/lru-map.js';
 import type { CompiledCondition } from './compile-conditions.js';
 import { evaluateConditions } from './evaluate-conditions.js';
 
@@ -19,14 +20,15 @@ const port = parentPort;
 if (port === null) throw new Error('condition-worker.ts runs only as a worker thread');
 const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress);
 
-/** Parsed expressions by text: the same few policies come again and again. Bounded by clearing. */
-const parsed = new Map<string, CompiledCondition>();
-const MAX_PARSED = 256;
+/**
+ * Parsed expressions by text: the same few policies come again and again (their planned programs
+ * are kept beside them, evaluate-conditions.ts). Least recently used go first.
+ */
+const parsed = new LruMap<string, CompiledCondition>({ maxEntries: 256 });
 
 function compiled(text: string): CompiledCondition {
   let condition = parsed.get(text);
   if (condition === undefined) {
-    if (parsed.size >= MAX_PARSED) parsed.clear();
     condition = { text, expr: parse(text).expr };
     parsed.set(text, condition);
   }

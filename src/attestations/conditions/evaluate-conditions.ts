@@ -45,13 +45,29 @@ export function evaluateConditions(
   });
 }
 
+/**
+ * Planned programs by syntax tree: the worker keeps its parsed conditions (condition-worker.ts), so
+ * a policy asked again is not rewritten and planned again. Weak: a tree nobody holds takes its
+ * program with it.
+ */
+const programs = new WeakMap<CompiledCondition['expr'], ReturnType<typeof plan>>();
+
+function programOf(condition: CompiledCondition): ReturnType<typeof plan> {
+  let program = programs.get(condition.expr);
+  if (program === undefined) {
+    program = plan(conditionEnv, withLinearAccumulators(condition.expr));
+    programs.set(condition.expr, program);
+  }
+  return program;
+}
+
 function evaluateOne(
   condition: CompiledCondition,
   bindings: Parameters<ReturnType<typeof plan>>[0],
 ): string | undefined {
   let result: unknown;
   try {
-    result = plan(conditionEnv, withLinearAccumulators(condition.expr))(bindings);
+    result = programOf(condition)(bindings);
   } catch (error) {
     // run/plan return errors rather than throw; a throw is a bug in the evaluator, still a failure.
     return `could not be evaluated: ${error instanceof Error ? error.message : String(error)}`;
