@@ -40,19 +40,15 @@ export async function memoized<T extends object>(
   weight: () => number,
   read: () => Promise<T>,
 ): Promise<T> {
-  const kept = memo?.peek(key);
-  if (kept instanceof KeptFailure) throw kept.error;
-  if (kept !== undefined) return kept as T;
+  const kept = recall<T>(memo, key);
+  if (kept !== undefined) return kept;
   let value: T;
   try {
     value = await read();
   } catch (error) {
-    if (memo !== undefined && error instanceof DiscoveryError) {
-      memo.keep(key, new KeptFailure(error), error.message.length);
-    }
-    throw error;
+    throw remembered(memo, key, error);
   }
-  if (memo !== undefined && !('problem' in value)) memo.keep(key, value, weight());
+  keepUnlessProblem(memo, key, value, weight);
   return value;
 }
 
@@ -60,23 +56,43 @@ export async function memoized<T extends object>(
 export function memoizedSync<T extends object>(
   memo: PayloadMemo | undefined,
   key: string,
-  weight: (value: T) => number,
+  weight: () => number,
   read: () => T,
 ): T {
-  const kept = memo?.peek(key);
-  if (kept instanceof KeptFailure) throw kept.error;
-  if (kept !== undefined) return kept as T;
+  const kept = recall<T>(memo, key);
+  if (kept !== undefined) return kept;
   let value: T;
   try {
     value = read();
   } catch (error) {
-    if (memo !== undefined && error instanceof DiscoveryError) {
-      memo.keep(key, new KeptFailure(error), error.message.length);
-    }
-    throw error;
+    throw remembered(memo, key, error);
   }
-  memo?.keep(key, value, weight(value));
+  keepUnlessProblem(memo, key, value, weight);
   return value;
+}
+
+/** What an earlier reading kept under `key`; throws the parse failure it kept instead, if any. */
+function recall<T>(memo: PayloadMemo | undefined, key: string): T | undefined {
+  const kept = memo?.peek(key);
+  if (kept instanceof KeptFailure) throw kept.error;
+  return kept as T | undefined;
+}
+
+/** `error`, kept first when it is a parse failure (a DiscoveryError), to be thrown again. */
+function remembered(memo: PayloadMemo | undefined, key: string, error: unknown): unknown {
+  if (memo !== undefined && error instanceof DiscoveryError) {
+    memo.keep(key, new KeptFailure(error), error.message.length);
+  }
+  return error;
+}
+
+function keepUnlessProblem(
+  memo: PayloadMemo | undefined,
+  key: string,
+  value: object,
+  weight: () => number,
+): void {
+  if (memo !== undefined && !('problem' in value)) memo.keep(key, value, weight());
 }
 
 /** A parse failure kept under its key (see {@link memoized}). */

@@ -16,7 +16,7 @@ import type { FetchedManifest, RegistryClient, RepositoryRef } from '../../regis
 import { bundleAttestation } from './bundle-attestations.js';
 import { discoverBuildKitAttestations } from './buildkit-attestations.js';
 import { discoverLegacyAttestations } from './legacy-attestations.js';
-import type { AttestationDiscoveryResult, BundleAttestation, DiscoveredAttestation } from './types.js';
+import type { AttestationDiscoveryResult, DiscoveredAttestation } from './types.js';
 
 export interface AttestationDiscoveryRequest {
   readonly client: RegistryClient;
@@ -101,11 +101,16 @@ function bundleAttestationOnce(context: DiscoveryContext, referrer: BundleSignat
     referrer.subjectDigest,
     cap,
   );
+  let weight = 0;
   const { statement } = memoizedSync(
     context.memo,
     key,
-    (read: Pick<BundleAttestation, 'statement'>) => read.statement?.bytes.length ?? 0,
-    () => ({ statement: bundleAttestation(referrer, cap).statement }),
+    () => weight,
+    () => {
+      const read = bundleAttestation(referrer, cap).statement;
+      weight = read?.bytes.length ?? 0;
+      return { statement: read };
+    },
   );
   return { kind: 'bundle-referrer', subjectDigest: referrer.subjectDigest, referrer, statement };
 }
