@@ -45,8 +45,7 @@ export class ContentMemo implements PayloadMemo {
     const hit = this.entries?.get(key);
     if (hit !== undefined) return { value: hit.value as T, cached: true };
     const value = compute();
-    const weight = statementBytes + VIEW_OVERHEAD_BYTES;
-    if (this.entries !== undefined && weight <= this.maxBytes / 4) this.entries.set(key, { value, weight });
+    this.remember(key, value, statementBytes);
     return { value, cached: false };
   }
 
@@ -55,10 +54,13 @@ export class ContentMemo implements PayloadMemo {
   }
 
   keep(key: string, value: unknown, weight: number): void {
-    const cost = weight + VIEW_OVERHEAD_BYTES;
-    if (this.entries !== undefined && cost <= this.maxBytes / 4) {
-      this.entries.set(`payload ${key}`, { value, weight: cost });
-    }
+    this.remember(`payload ${key}`, value, weight);
+  }
+
+  /** Keeps `value` unless it outweighs a quarter of the bound (or nothing is kept at all). */
+  private remember(key: string, value: unknown, sourceBytes: number): void {
+    const weight = sourceBytes + ENTRY_OVERHEAD_BYTES;
+    if (this.entries !== undefined && weight <= this.maxBytes / 4) this.entries.set(key, { value, weight });
   }
 
   /** Entries kept now. */
@@ -72,5 +74,5 @@ interface Kept {
   readonly weight: number;
 }
 
-/** Weight added to each view: keys, object headers, the small views of small statements. */
-const VIEW_OVERHEAD_BYTES = 1024;
+/** Weight added to each entry: keys, object headers, the small views of small statements. */
+const ENTRY_OVERHEAD_BYTES = 1024;

@@ -316,12 +316,7 @@ const READING_STATEMENT = -1;
  * listed, failed or not: the worker's answer, which would hold them, never came.
  */
 function stoppedAt(task: Task, index: number, why: string): VerificationIssue[] {
-  if (index < 0) {
-    return task.texts.map((text) => ({
-      code: 'CONDITION_NOT_EVALUATED' as const,
-      message: `condition ${JSON.stringify(text)} was not evaluated: reading the statement ${why}`,
-    }));
-  }
+  if (index < 0) return notEvaluated(task, `reading the statement ${why}`);
   const running = task.texts[index] ?? '';
   return [
     { code: 'CONDITION_NOT_EVALUATED', message: `condition ${JSON.stringify(running)} ${why}` },
